@@ -1,0 +1,40 @@
+# The README's commands. Every target installs what it needs into .venv first, so a fresh
+# machine with Python 3.11+ is enough.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run build check test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "WIR-Monitor braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: install
+	$(PY) -m etl run
+
+check: install
+	$(PY) -m etl check
+
+run: build
+	$(VENV)/bin/streamlit run dashboard/streamlit_app.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+bench: install
+	@echo "make bench: der Benchmark folgt mit Issue #5; noch keine Messung."
+
+clean:
+	rm -rf $(VENV) data/warehouse*

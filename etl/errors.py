@@ -1,0 +1,77 @@
+"""The project's own errors: each one failure, each saying where it is and what was expected.
+
+Every error carries one or more `Problem`s. The CLI prints one line per problem and exits 1;
+nothing else in the project formats error messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in one input: the file, where in it, and what is wrong.
+
+    >>> str(Problem("indicators.toml", 'unknown field "bildng"', entry='goal "b.x"', field="field"))
+    'indicators.toml: goal "b.x".field: unknown field "bildng"'
+    >>> str(Problem("raw/a.csv", "not a number", line=7, column='3 ("Anzahl")'))
+    'raw/a.csv, line 7, column 3 ("Anzahl"): not a number'
+    """
+
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        if self.entry is not None:
+            where += f": {self.entry}"
+            if self.field:
+                where += f".{self.field}"
+        elif self.field:
+            where += f": {self.field}"
+        return f"{where}: {self.message}"
+
+
+class EtlError(Exception):
+    """Base of every error a user can cause; carries all problems found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CatalogError(EtlError):
+    """indicators.toml is not valid: syntax, unknown keys, bad values or broken references."""
+
+
+class ManifestError(EtlError):
+    """data/sources.toml is not valid, or names a file that is not there."""
+
+
+class SourceFileError(EtlError):
+    """A data file is not what it claims to be: encoding, header, row width, a value."""
+
+    @classmethod
+    def one(
+        cls,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> SourceFileError:
+        return cls([Problem(file, message, line=line, column=column)])
+
+
+class BuildError(EtlError):
+    """The warehouse could not be written; the last good one stays in place."""
