@@ -1,0 +1,166 @@
+"""indicators.toml → frozen, strict models; every problem reported at once, each with its path.
+
+The catalogue is flat lists joined by ids (`[[field]]`, `[[goal]]`, `[[measure]]`,
+`[[indicator]]`), so an analyst edits one entry without touching the others. Each entry is
+validated on its own, so one bad entry does not hide the mistakes in the next; references
+between entries are checked after that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from etl.errors import CatalogError, Problem
+from etl.validation import (
+    Id,
+    RegionCode,
+    Strict,
+    Text,
+    Year,
+    check_reference,
+    check_unique,
+    many,
+    one,
+)
+
+MEASURE_STATES = ("geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen")
+MeasureState = Literal["geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen"]
+
+
+class Region(Strict):
+    code: RegionCode
+    name: Text
+
+
+class Municipality(Strict):
+    id: Id
+    name: Text
+    region_code: RegionCode
+    strategy: Text
+    # Regions shown beside the municipality where the data has them (Region, Land).
+    comparison: tuple[Region, ...] = ()
+    # Years between two evaluation reports (Laatzen: every two years).
+    report_interval: Annotated[int, Field(ge=1, le=10)] = 1
+
+
+class FieldOfAction(Strict):
+    """A Handlungsfeld."""
+
+    id: Id
+    name: Text
+    description: str = ""
+
+
+class Goal(Strict):
+    """A Ziel: its official title, who is responsible, and by when (the SMART parts)."""
+
+    id: Id
+    field: Id
+    title: Text
+    owner: Text
+    due: Year | None = None
+    description: str = ""
+
+
+class Measure(Strict):
+    """A Maßnahme with its state as decided by the steering group."""
+
+    id: Id
+    goal: Id
+    title: Text
+    owner: Text
+    state: MeasureState
+    due: Year | None = None
+    source_note: str = ""
+
+
+class Catalog(Strict):
+    municipality: Municipality
+    fields: tuple[FieldOfAction, ...]
+    goals: tuple[Goal, ...]
+    measures: tuple[Measure, ...] = ()
+    sha256: str
+    path: str
+
+
+# The TOML tables an analyst may write, with the model of one entry each.
+_LISTS: dict[str, type[Strict]] = {"field": FieldOfAction, "goal": Goal, "measure": Measure}
+_TOP_LEVEL = ("municipality", *_LISTS)
+
+
+def load(path: Path) -> Catalog:
+    """Read and validate a catalogue file; raises CatalogError listing every problem."""
+    file = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError([Problem(file, f"cannot read the catalogue: {exc.strerror}")]) from None
+    return parse(data, file)
+
+
+def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(
+            [Problem(file, "the file is not UTF-8 text; save it as UTF-8", line=line)]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError([_syntax_problem(file, exc)]) from None
+
+    problems: list[Problem] = []
+    for key in raw:
+        if key not in _TOP_LEVEL:
+            problems.append(
+                Problem(file, f"unknown table [{key}] (allowed: {', '.join(_TOP_LEVEL)})")
+            )
+    municipality = one(raw, "municipality", Municipality, file, problems)
+    entries: dict[str, list[Any]] = {}
+    for kind, model in _LISTS.items():
+        entries[kind] = many(raw, kind, model, file, problems)
+    if municipality is not None and not entries["field"]:
+        problems.append(
+            Problem(file, "no [[field]] entries: a catalogue needs its Handlungsfelder")
+        )
+
+    check_unique(entries, file, problems)
+    check_reference(entries["goal"], "goal", "field", entries["field"], file, problems)
+    check_reference(entries["measure"], "measure", "goal", entries["goal"], file, problems)
+    if problems or municipality is None:
+        raise CatalogError(problems)
+    return Catalog(
+        municipality=municipality,
+        fields=tuple(entries["field"]),
+        goals=tuple(entries["goal"]),
+        measures=tuple(entries["measure"]),
+        sha256=hashlib.sha256(data).hexdigest(),
+        path=file,
+    )
+
+
+_SYNTAX_HINTS: Sequence[tuple[str, str]] = (
+    ("Cannot overwrite a value", "a key appears twice in the same entry"),
+    ("Cannot declare", "a table appears twice; lists of entries are written [[goal]]"),
+    ("Invalid value", 'text must be in double quotes, e.g. owner = "Dezernat III"'),
+    ("Illegal character", "a text is missing its closing double quote"),
+    ("Unclosed array", "a list is missing its closing ]"),
+    ("Expected '=' after a key", "each line is key = value; keys contain no spaces"),
+)
+
+
+def _syntax_problem(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    message = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    line = int(match.group(1)) if match else None
+    column = match.group(2) if match else None
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+    hint = next((h for key, h in _SYNTAX_HINTS if key in reason), "check quotes, = and brackets")
+    return Problem(file, f"TOML syntax error: {reason} (hint: {hint})", line=line, column=column)

@@ -1,0 +1,309 @@
+"""The only module that writes DuckDB: build a new warehouse file whole, then swap it in.
+
+A build writes `warehouse-<timestamp>.duckdb` beside the link, ends with CHECKPOINT and close
+(else the data stays in the .wal and the new file looks empty), and only then points the link
+`warehouse.duckdb` at it with one atomic rename. Readers never see a half-built file, and a failed
+build leaves the last good warehouse untouched. Why a link and not a rename over one path: DuckDB
+caches a database per path inside a process, so a running dashboard would keep the old data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import catalog as catalog_module
+from etl import readers
+from etl import sources as sources_module
+from etl.catalog import Catalog
+from etl.errors import BuildError, EtlError, Problem
+from etl.readers._common import display_name
+from etl.sources import Manifest
+
+# How many warehouse versions stay on disk: the current one and the one before it.
+KEEP_VERSIONS = 2
+
+SCHEMA = """
+CREATE TABLE sources (
+    id VARCHAR PRIMARY KEY, file VARCHAR, format VARCHAR, title VARCHAR, publisher VARCHAR,
+    table_code VARCHAR, licence VARCHAR, retrieved DATE, is_sample BOOLEAN, sha256 VARCHAR,
+    rows BIGINT, url VARCHAR, note VARCHAR
+);
+CREATE TABLE observations (
+    source_id VARCHAR, measure VARCHAR, unit VARCHAR, region_code VARCHAR, region_name VARCHAR,
+    period INTEGER, reference_date DATE, sex VARCHAR, nationality VARCHAR, category VARCHAR,
+    value DOUBLE, flag VARCHAR, line BIGINT
+);
+CREATE TABLE municipality (
+    id VARCHAR, name VARCHAR, region_code VARCHAR, strategy VARCHAR, report_interval INTEGER
+);
+CREATE TABLE regions (code VARCHAR, name VARCHAR, role VARCHAR, position INTEGER);
+CREATE TABLE fields (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, position INTEGER);
+CREATE TABLE goals (
+    id VARCHAR PRIMARY KEY, field_id VARCHAR, title VARCHAR, owner VARCHAR, due INTEGER,
+    description VARCHAR, position INTEGER
+);
+CREATE TABLE measures (
+    id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, owner VARCHAR, state VARCHAR,
+    due INTEGER, source_note VARCHAR, position INTEGER
+);
+CREATE TABLE build_info (
+    built_at TIMESTAMP, code_version VARCHAR, catalogue_sha256 VARCHAR, warnings VARCHAR[],
+    catalogue_file VARCHAR, municipality_id VARCHAR
+);
+"""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build needs, validated: the catalogue, the manifest, the observations."""
+
+    catalog: Catalog
+    manifest: Manifest
+    observations: pl.DataFrame
+    file_hashes: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    link: Path
+    file: Path
+    inputs: Inputs
+
+
+def gather(catalog_path: Path, data_dir: Path) -> Inputs:
+    """Validate the catalogue and the manifest and read every data file.
+
+    Raises one EtlError listing every problem of every input, so that `check` shows them all.
+    """
+    problems: list[Problem] = []
+    catalog = manifest = None
+    try:
+        catalog = catalog_module.load(catalog_path)
+    except EtlError as exc:
+        problems.extend(exc.problems)
+    try:
+        manifest = sources_module.load(data_dir)
+    except EtlError as exc:
+        problems.extend(exc.problems)
+    frames: list[pl.DataFrame] = []
+    hashes: dict[str, str] = {}
+    if manifest is not None:
+        for source in manifest.sources:
+            path = data_dir / source.file
+            try:
+                frames.append(readers.read(path, source.format, source.id))
+            except EtlError as exc:
+                problems.extend(exc.problems)
+                continue
+            hashes[source.id] = hashlib.sha256(path.read_bytes()).hexdigest()
+    if problems or catalog is None or manifest is None:
+        raise EtlError(problems)
+    observations = pl.concat(frames) if frames else pl.DataFrame(schema=readers.TIDY_SCHEMA)
+    warnings = _warnings(manifest, data_dir, observations)
+    return Inputs(catalog, manifest, observations, hashes, warnings)
+
+
+def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) -> list[str]:
+    warnings = [
+        f"{display_name(data_dir / name)}: not described in sources.toml, so not loaded"
+        for name in sources_module.unlisted_files(manifest, data_dir)
+    ]
+    counts = observations.group_by("source").len()
+    loaded = dict(counts.iter_rows())
+    warnings += [
+        f'{manifest.path}: source "{s.id}" has no observations'
+        for s in manifest.sources
+        if not loaded.get(s.id)
+    ]
+    key = [
+        "source",
+        "measure",
+        "region_code",
+        "period",
+        "reference_date",
+        "sex",
+        "nationality",
+        "category",
+    ]
+    duplicates = observations.filter(pl.struct(key).is_duplicated())
+    for (source,), group in duplicates.group_by("source", maintain_order=True):
+        warnings.append(
+            f'source "{source}": {group.height} values share region, period and breakdown '
+            f"with another value (first at line {group['line'].min()})"
+        )
+    return warnings
+
+
+def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
+    """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
+    inputs = gather(catalog_path, data_dir)
+    link = link.absolute()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(link):
+        new = _new_version(link)
+        try:
+            _write(new, inputs)
+        except (duckdb.Error, OSError) as exc:
+            _remove(new)
+            raise BuildError(
+                [Problem(display_name(new), f"writing the warehouse failed: {exc}")]
+            ) from exc
+        except BaseException:
+            _remove(new)
+            raise
+        _publish(new, link)
+        _prune(link)
+    return BuildResult(link=link, file=new, inputs=inputs)
+
+
+@contextlib.contextmanager
+def _lock(link: Path) -> Iterator[None]:
+    """One build at a time per warehouse; a second one waits rather than racing the swap."""
+    with link.with_name(f".{link.name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _new_version(link: Path) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    return link.with_name(f"{link.stem}-{stamp}{link.suffix}")
+
+
+def _write(path: Path, inputs: Inputs) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA)
+        _write_catalog(con, inputs.catalog)
+        _write_sources(con, inputs)
+        observations = inputs.observations.rename({"source": "source_id"})
+        con.register("incoming", observations.to_arrow())
+        con.execute("INSERT INTO observations SELECT * FROM incoming")
+        con.unregister("incoming")
+        con.execute(
+            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                code_version(),
+                inputs.catalog.sha256,
+                inputs.warnings,
+                inputs.catalog.path,
+                inputs.catalog.municipality.id,
+            ],
+        )
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    town = catalog.municipality
+    con.execute(
+        "INSERT INTO municipality VALUES (?, ?, ?, ?, ?)",
+        [town.id, town.name, town.region_code, town.strategy, town.report_interval],
+    )
+    regions = [(town.region_code, town.name, "municipality", 0)] + [
+        (r.code, r.name, "comparison", i) for i, r in enumerate(town.comparison, start=1)
+    ]
+    con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?)", regions)
+    con.executemany(
+        "INSERT INTO fields VALUES (?, ?, ?, ?)",
+        [(f.id, f.name, f.description, i) for i, f in enumerate(catalog.fields)],
+    )
+    con.executemany(
+        "INSERT INTO goals VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (g.id, g.field, g.title, g.owner, g.due, g.description, i)
+            for i, g in enumerate(catalog.goals)
+        ],
+    )
+    if catalog.measures:
+        con.executemany(
+            "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (m.id, m.goal, m.title, m.owner, m.state, m.due, m.source_note, i)
+                for i, m in enumerate(catalog.measures)
+            ],
+        )
+
+
+def _write_sources(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
+    rows = dict(inputs.observations.group_by("source").len().iter_rows())
+    con.executemany(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                s.id,
+                s.file,
+                s.format,
+                s.title,
+                s.publisher,
+                s.table_code,
+                s.licence,
+                s.retrieved,
+                s.is_sample,
+                inputs.file_hashes[s.id],
+                rows.get(s.id, 0),
+                s.url,
+                s.note,
+            )
+            for s in inputs.manifest.sources
+        ],
+    )
+
+
+def _publish(new: Path, link: Path) -> None:
+    """Point `link` at `new` in one atomic rename: readers see the old file or the new one."""
+    swap = link.with_name(f".{link.name}.{os.getpid()}.swap")
+    swap.unlink(missing_ok=True)
+    swap.symlink_to(new.name)
+    os.replace(swap, link)
+
+
+def _prune(link: Path) -> None:
+    current = link.resolve()
+    versions = sorted(link.parent.glob(f"{link.stem}-*{link.suffix}"))
+    keep = set(versions[-KEEP_VERSIONS:]) | {current}
+    for old in versions:
+        if old not in keep:
+            _remove(old)
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def code_version() -> str:
+    """The package version, and the git commit where the code runs from a checkout."""
+    try:
+        version = metadata.version("wir-monitor")
+    except metadata.PackageNotFoundError:  # running from a checkout that was not installed
+        version = "0+checkout"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    return f"{version}+{commit}"

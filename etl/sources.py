@@ -1,0 +1,111 @@
+"""data/sources.toml: one entry per data file, saying what it is, who published it, and its licence.
+
+Every number on screen is traced back through this manifest: observation → source id → file,
+table code, publisher, licence, retrieval date, and whether it is sample (made-up) data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from etl.errors import ManifestError, Problem
+from etl.readers import FORMATS
+from etl.readers._common import display_name
+from etl.validation import Id, Strict, Text, check_unique, many
+
+
+def _known_format(value: str) -> str:
+    if value not in FORMATS:
+        raise ValueError(f'unknown format "{value}" (known: {", ".join(FORMATS)})')
+    return value
+
+
+def _relative_file(value: str) -> str:
+    if Path(value).is_absolute():
+        raise ValueError(f'"{value}" must be a path relative to the data folder, e.g. raw/x.csv')
+    return value
+
+
+class Source(Strict):
+    id: Id
+    file: Annotated[str, AfterValidator(_relative_file)]
+    format: Annotated[str, AfterValidator(_known_format)]
+    title: Text
+    publisher: Text
+    table_code: str = ""
+    licence: Text
+    retrieved: dt.date
+    is_sample: bool
+    url: str = ""
+    note: str = ""
+
+
+class Manifest(Strict):
+    sources: tuple[Source, ...]
+    path: str
+
+
+def load(data_dir: Path) -> Manifest:
+    """Read `<data_dir>/sources.toml`; every problem at once, and every listed file must exist."""
+    path = data_dir / "sources.toml"
+    file = display_name(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(
+            [Problem(file, "missing: every data folder needs a sources.toml describing its files")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError([Problem(file, f"TOML syntax error: {exc}")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError([Problem(file, f"cannot read the file: {exc}")]) from None
+
+    problems: list[Problem] = []
+    for key in raw:
+        if key != "source":
+            problems.append(Problem(file, f"unknown table [{key}]; entries are written [[source]]"))
+    entries = many(raw, "source", Source, file, problems)
+    if not entries and not problems:
+        problems.append(Problem(file, "no [[source]] entries"))
+    check_unique({"source": entries}, file, problems)
+    seen_files: dict[str, str] = {}
+    for entry in entries:
+        target = data_dir / entry.file
+        if not target.is_file():
+            problems.append(
+                Problem(
+                    file,
+                    f'no such file "{entry.file}" in {display_name(data_dir)}',
+                    entry=f'source "{entry.id}"',
+                    field="file",
+                )
+            )
+        if entry.file in seen_files:
+            problems.append(
+                Problem(
+                    file,
+                    f'"{entry.file}" is already described by source "{seen_files[entry.file]}"',
+                    entry=f'source "{entry.id}"',
+                    field="file",
+                )
+            )
+        seen_files.setdefault(entry.file, entry.id)
+    if problems:
+        raise ManifestError(problems)
+    return Manifest(sources=tuple(entries), path=file)
+
+
+def unlisted_files(manifest: Manifest, data_dir: Path) -> list[str]:
+    """Data files in the folder that no entry describes: they are not loaded, which may surprise."""
+    listed = {(data_dir / s.file).resolve() for s in manifest.sources}
+    found = [
+        p
+        for p in sorted(data_dir.rglob("*"))
+        if p.is_file() and p.suffix.lower() in {".csv", ".zip"} and p.resolve() not in listed
+    ]
+    return [str(p.relative_to(data_dir)) for p in found]

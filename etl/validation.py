@@ -1,0 +1,135 @@
+"""Entry-by-entry validation of TOML lists, shared by the catalogue and the source manifest.
+
+Each entry is validated on its own with its pydantic model, and every error becomes one
+`Problem` naming the entry by its id and the field by its path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from etl.errors import Problem
+
+ID_PATTERN = r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$"
+AGS_PATTERN = r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+RegionCode = Annotated[str, StringConstraints(pattern=AGS_PATTERN)]
+Year = Annotated[int, Field(ge=1950, le=2100)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, and a loaded entry cannot be changed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def one(
+    raw: dict[str, Any], kind: str, model: type[BaseModel], file: str, problems: list[Problem]
+) -> Any:
+    value = raw.get(kind)
+    if value is None:
+        problems.append(Problem(file, f"missing table [{kind}]"))
+        return None
+    if not isinstance(value, dict):
+        problems.append(Problem(file, f"[{kind}] must be a table, written [{kind}]"))
+        return None
+    return _validate(model, value, f"[{kind}]", file, problems)
+
+
+def many(
+    raw: dict[str, Any], kind: str, model: type[BaseModel], file: str, problems: list[Problem]
+) -> list[Any]:
+    value = raw.get(kind, [])
+    if isinstance(value, dict):
+        problems.append(Problem(file, f"[{kind}] must be a list of entries, written [[{kind}]]"))
+        return []
+    valid = []
+    for index, item in enumerate(value):
+        name = item.get("id") if isinstance(item, dict) else None
+        label = f'{kind} "{name}"' if isinstance(name, str) else f"{kind} #{index + 1}"
+        entry = _validate(model, item, label, file, problems)
+        if entry is not None:
+            valid.append(entry)
+    return valid
+
+
+def _validate(
+    model: type[BaseModel], item: Any, label: str, file: str, problems: list[Problem]
+) -> Any:
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or None
+            problems.append(Problem(file, _message(error, model), entry=label, field=field))
+        return None
+
+
+def _message(error: Any, model: type[BaseModel]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(model.model_fields)
+        return f"unknown key (allowed: {allowed})"
+    if kind == "missing":
+        return "required, but missing"
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern")
+        if pattern == ID_PATTERN:
+            return (
+                f'"{error["input"]}" is not a valid id: use lowercase ASCII letters, digits, '
+                "'_' and '.' (e.g. bildung.sprachbildung)"
+            )
+        if pattern == AGS_PATTERN:
+            return (
+                f'"{error["input"]}" is not an official region key (AGS): DG, 2, 3, 5, 8, 9 '
+                "or 12 digits, e.g. 03241001"
+            )
+    if kind == "literal_error":
+        return f'"{error["input"]}" is not allowed; expected one of: {error["ctx"]["expected"]}'
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"{error['input']} is out of range: {error['msg'].lower()}"
+    return f"{error['msg']} (got {error['input']!r})"
+
+
+def check_unique(entries: dict[str, list[Any]], file: str, problems: list[Problem]) -> None:
+    for kind, items in entries.items():
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                problems.append(
+                    Problem(
+                        file,
+                        "duplicate id: each id may be used once",
+                        entry=f'{kind} "{item.id}"',
+                        field="id",
+                    )
+                )
+            seen.add(item.id)
+
+
+def check_reference(
+    items: list[Any],
+    kind: str,
+    attr: str,
+    targets: list[Any],
+    file: str,
+    problems: list[Problem],
+) -> None:
+    """Every `item.<attr>` must name an entry of `targets` (whose kind is named like `attr`)."""
+    known = [t.id for t in targets]
+    shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+    for item in items:
+        ref = getattr(item, attr)
+        if ref not in known:
+            problems.append(
+                Problem(
+                    file,
+                    f'unknown {attr} "{ref}" (known: {shown})',
+                    entry=f'{kind} "{item.id}"',
+                    field=attr,
+                )
+            )
