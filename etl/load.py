@@ -272,7 +272,7 @@ def _publish(new: Path, link: Path) -> None:
     swap = link.with_name(f".{link.name}.{os.getpid()}.swap")
     swap.unlink(missing_ok=True)
     swap.symlink_to(new.name)
-    os.replace(swap, link)
+    swap.replace(link)
 
 
 def _prune(link: Path) -> None:

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from etl.errors import Problem
+from etl.readers._common import REGION_CODE
 
 ID_PATTERN = r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$"
-AGS_PATTERN = r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$"
+AGS_PATTERN = REGION_CODE
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -30,6 +30,10 @@ GERMAN_NUMBER = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
 
 TOTAL = "insgesamt"
 
+# An official region key: DG (Germany), Land (2), Regierungsbezirk (3), Kreis (5), Gemeinde (8),
+# Gemeindeverband (9) or the 12-digit Regionalschlüssel.
+REGION_CODE = r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$"
+
 TIDY_SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
     "measure": pl.String(),

@@ -16,6 +16,7 @@ import polars as pl
 
 from etl.errors import Problem, SourceFileError
 from etl.readers._common import (
+    REGION_CODE,
     TOTAL,
     bad_value_error,
     display_name,
@@ -189,8 +190,8 @@ def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.Da
             line=int(bad_year["line"][0]),
             column='"Jahr"',
         )
-    if not keyed["region_code"].str.contains(r"^\d{2,12}$").all():
-        row = keyed.filter(~pl.col("region_code").str.contains(r"^\d{2,12}$")).row(0, named=True)
+    if not keyed["region_code"].str.contains(REGION_CODE).all():
+        row = keyed.filter(~pl.col("region_code").str.contains(REGION_CODE)).row(0, named=True)
         raise SourceFileError.one(
             file,
             f'"{row["AGS"]}" is not an official municipality key (AGS, e.g. 03241001); '

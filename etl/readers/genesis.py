@@ -19,6 +19,7 @@ import polars as pl
 from etl.errors import Problem, SourceFileError
 from etl.readers._common import (
     NATIONALITY_LABELS,
+    REGION_CODE,
     SEX_LABELS,
     TOTAL,
     bad_value_error,
@@ -33,7 +34,6 @@ from etl.readers._common import (
 
 _DATA_ROW = re.compile(r"^(?:\d{4}|\d{2}\.\d{2}\.\d{4});")
 _FOOTER = re.compile(r"^_{3,}[ \t]*\r?$", re.MULTILINE)
-_REGION_CODE = r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$"
 _UNIT_IN_TITLE = re.compile(r"\(([^()]+)\)\s*;*\s*$")
 # How far down a header may reach before we give up looking for the first data row.
 _MAX_HEADER_LINES = 200
@@ -366,7 +366,7 @@ def _key_roles(rows: pl.DataFrame, keys: list[str]) -> dict:
     roles: dict = {"category": []}
     rest = keys[1:]
     first = rows[rest[0]].str.strip_chars()
-    if len(rest) >= 2 and first.str.contains(_REGION_CODE).all():
+    if len(rest) >= 2 and first.str.contains(REGION_CODE).all():
         roles["code"], roles["name"] = rest[0], rest[1]
         rest = rest[2:]
     else:

@@ -1,0 +1,141 @@
+"""The warehouse: built whole into a versioned file, swapped in atomically, old versions pruned."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import load
+from tests.conftest import ROOT
+
+CONTRACT = {
+    "sources": "id file format title publisher table_code licence retrieved is_sample sha256 rows",
+    "observations": "source_id measure unit region_code region_name period reference_date sex "
+    "nationality category value flag",
+    "fields": "id name description position",
+    "goals": "id field_id title owner due position",
+    "measures": "id goal_id title owner state due",
+    "build_info": "built_at code_version catalogue_sha256 warnings",
+}
+
+
+def _query(link: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("table", list(CONTRACT))
+def test_contract_columns(shipped_warehouse: Path, table: str) -> None:
+    columns = {row[0] for row in _query(shipped_warehouse, f"DESCRIBE {table}")}
+    assert set(CONTRACT[table].split()) <= columns
+
+
+def test_fields_and_goals_after_run(shipped_warehouse: Path) -> None:
+    rows = _query(
+        shipped_warehouse,
+        "SELECT f.name, count(g.id) FROM fields f LEFT JOIN goals g ON g.field_id = f.id "
+        "GROUP BY f.name, f.position ORDER BY f.position",
+    )
+    assert rows == [
+        ("Bildung", 12),
+        ("Soziales", 7),
+        ("Demokratie", 5),
+        ("Stadtleben und Kultur", 8),
+        ("Wirtschaft", 5),
+        ("Stadtverwaltung und interkulturelle Öffnung", 2),
+    ]
+
+
+def test_sources_carry_hash_rows_and_sample_flag(shipped_warehouse: Path) -> None:
+    data = shipped_warehouse.parent
+    for source_id, file, sha256, rows, is_sample in _query(
+        shipped_warehouse, "SELECT id, file, sha256, rows, is_sample FROM sources"
+    ):
+        assert sha256 == hashlib.sha256((data / file).read_bytes()).hexdigest()
+        counted = _query(
+            shipped_warehouse, "SELECT count(*) FROM observations WHERE source_id = ?", [source_id]
+        )
+        assert rows == counted[0][0] > 0
+        assert is_sample == Path(file).name.startswith("beispiel_")
+
+
+def test_shipped_real_figures(shipped_warehouse: Path) -> None:
+    def value(source: str, region: str, period: int, measure: str) -> float | None:
+        rows = _query(
+            shipped_warehouse,
+            "SELECT value FROM observations WHERE source_id = ? AND region_code = ? AND period = ? "
+            "AND measure = ? AND sex = 'insgesamt' AND nationality = 'insgesamt'",
+            [source, region, period, measure],
+        )
+        assert len(rows) == 1
+        return rows[0][0]
+
+    assert value("bevoelkerung_2024", "03241001", 2024, "Bevölkerungsstand") == 522_131
+    assert value("personal_kreise", "03241001", 2015, "Vollzeitäquivalent") == 12_445
+    assert value("gewerbe_kreise", "03241001", 2009, "Gewerbeanmeldungen") == 5_147
+    assert value("gewerbe_kreise", "03241", 2015, "Gewerbeanmeldungen") == 9_583
+    assert value("gewerbe_laender", "03", 2022, "Gewerbeanmeldungen") == 63_132
+    assert value("gewerbe_kreise", "03241001", 2008, "Gewerbeanmeldungen") is None
+
+
+def test_staff_report_sample_agrees_with_the_published_2019_totals(shipped_warehouse: Path) -> None:
+    rows = _query(
+        shipped_warehouse,
+        "SELECT measure, sum(value) FROM observations WHERE source_id = 'personalbericht' "
+        "AND period = 2019 GROUP BY measure ORDER BY measure",
+    )
+    sums = dict(rows)
+    assert sums["Beschäftigte"] == 11_601
+    assert sums["Beschäftigte mit Migrationshintergrund"] == 1_725
+
+
+def test_trade_register_sample_agrees_with_the_published_2015_total(
+    shipped_warehouse: Path,
+) -> None:
+    rows = _query(
+        shipped_warehouse,
+        "SELECT sum(value) FROM observations WHERE source_id = 'gewerberegister' AND period = 2015",
+    )
+    assert rows == [(4_686,)]
+
+
+def test_link_points_to_a_complete_versioned_file(shipped_warehouse: Path) -> None:
+    assert shipped_warehouse.is_symlink()
+    target = shipped_warehouse.resolve()
+    assert target.name.startswith("warehouse-")
+    assert target.parent == shipped_warehouse.parent
+    # CHECKPOINT before close: nothing left behind in a write-ahead log
+    assert not Path(f"{target}.wal").exists()
+    assert _query(shipped_warehouse, "SELECT count(*) FROM build_info") == [(1,)]
+
+
+def test_rebuilds_swap_the_link_and_keep_two_versions(data_dir: Path) -> None:
+    link = data_dir / "warehouse.duckdb"
+    files = [load.build(ROOT / "indicators.toml", data_dir, link).file for _ in range(3)]
+    assert link.resolve() == files[-1]
+    remaining = sorted(data_dir.glob("warehouse-*.duckdb"))
+    assert remaining == files[-2:]
+
+
+def test_a_reader_of_the_old_file_keeps_its_data(data_dir: Path) -> None:
+    link = data_dir / "warehouse.duckdb"
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    reader = duckdb.connect(str(link.resolve()), read_only=True)
+    try:
+        before = reader.execute("SELECT count(*) FROM goals").fetchall()
+        load.build(ROOT / "indicators.toml", data_dir, link)
+        assert reader.execute("SELECT count(*) FROM goals").fetchall() == before
+    finally:
+        reader.close()
+
+
+def test_unlisted_file_is_a_warning(data_dir: Path) -> None:
+    (data_dir / "raw" / "neu.csv").write_text("x", encoding="utf-8")
+    inputs = load.gather(ROOT / "indicators.toml", data_dir)
+    assert any("raw/neu.csv: not described in sources.toml" in w for w in inputs.warnings)
