@@ -77,6 +77,12 @@ def _run(args: argparse.Namespace) -> int:
         f"  {len(inputs.manifest.sources)} sources ({samples} sample), "
         f"{inputs.observations.height:,} observations"
     )
+    own = result.indicator_progress.filter(
+        pl.col("region_code") == catalog.municipality.region_code
+    )
+    print(f"  {len(catalog.indicators)} indicators; status for {catalog.municipality.name}:")
+    for status, count in own.group_by("status").len().sort("len", descending=True).iter_rows():
+        print(f"    {count:3d}  {status}")
     _print_warnings(inputs.warnings)
     return 0
 

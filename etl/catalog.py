@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
+from etl import formula
 from etl.errors import CatalogError, Problem
 from etl.validation import (
     Id,
@@ -81,17 +82,93 @@ class Measure(Strict):
     source_note: str = ""
 
 
+SeriesName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=40)]
+OneOrMore = str | tuple[str, ...]
+ANY = "*"
+
+
+class Series(Strict):
+    """A named input of a formula: a filter on observations, summed per region and period.
+
+    `source` lists sources in order of preference: where two have the same period, the first
+    wins, so an official figure is never added to a sample one. `sex`, `nationality` and
+    `category` take a value, a list of values, or "*" for all rows; a category also matches one
+    of its " | " parts ("Entgeltgruppe: E13/A13 und höher").
+    """
+
+    source: OneOrMore
+    measure: Text
+    region: RegionCode | None = None
+    sex: OneOrMore = "insgesamt"
+    nationality: OneOrMore = "insgesamt"
+    category: OneOrMore = ANY
+    label: str = ""
+    # Only where the analyst knows "-" means zero events; elsewhere "-" stays missing.
+    dash_as_zero: bool = False
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+
+class Target(Strict):
+    value: float
+    year: Year
+
+
+KINDS = ("level", "share", "gap", "parity")
+PARITY = {"gap": 0.0, "parity": 1.0}
+
+
+class Indicator(Strict):
+    id: Id
+    goal: Id
+    title: Text
+    description: str = ""
+    unit: Text
+    kind: Literal["level", "share", "gap", "parity"]
+    direction: Literal["up", "down"] = "up"
+    series: dict[SeriesName, Series]
+    formula: Annotated[str, StringConstraints(max_length=200_000)]
+    baseline: Year
+    target: Target | None = None
+    # Default: the municipality and, where the data has them, its comparison regions.
+    regions: tuple[RegionCode, ...] | None = None
+    by_sex: bool = False
+    contextual: bool = False
+    source_note: str = ""
+
+
 class Catalog(Strict):
     municipality: Municipality
     fields: tuple[FieldOfAction, ...]
     goals: tuple[Goal, ...]
     measures: tuple[Measure, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
     sha256: str
     path: str
 
+    def regions_of(self, indicator: Indicator) -> tuple[str, ...]:
+        if indicator.regions is not None:
+            return indicator.regions
+        town = self.municipality
+        return (town.region_code, *(r.code for r in town.comparison))
+
+    def target_of(self, indicator: Indicator) -> Target | None:
+        """The indicator's target; gap and parity ones aim at parity by their goal's due year."""
+        if indicator.target is not None or indicator.kind not in PARITY:
+            return indicator.target
+        due = next((g.due for g in self.goals if g.id == indicator.goal), None)
+        return Target(value=PARITY[indicator.kind], year=due) if due else None
+
 
 # The TOML tables an analyst may write, with the model of one entry each.
-_LISTS: dict[str, type[Strict]] = {"field": FieldOfAction, "goal": Goal, "measure": Measure}
+_LISTS: dict[str, type[Strict]] = {
+    "field": FieldOfAction,
+    "goal": Goal,
+    "measure": Measure,
+    "indicator": Indicator,
+}
 _TOP_LEVEL = ("municipality", *_LISTS)
 
 
@@ -134,6 +211,8 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
     check_unique(entries, file, problems)
     check_reference(entries["goal"], "goal", "field", entries["field"], file, problems)
     check_reference(entries["measure"], "measure", "goal", entries["goal"], file, problems)
+    check_reference(entries["indicator"], "indicator", "goal", entries["goal"], file, problems)
+    _check_indicators(entries["indicator"], entries["goal"], file, problems)
     if problems or municipality is None:
         raise CatalogError(problems)
     return Catalog(
@@ -141,6 +220,7 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
         fields=tuple(entries["field"]),
         goals=tuple(entries["goal"]),
         measures=tuple(entries["measure"]),
+        indicators=tuple(entries["indicator"]),
         sha256=hashlib.sha256(data).hexdigest(),
         path=file,
     )
@@ -164,3 +244,35 @@ def _syntax_problem(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
     reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
     hint = next((h for key, h in _SYNTAX_HINTS if key in reason), "check quotes, = and brackets")
     return Problem(file, f"TOML syntax error: {reason} (hint: {hint})", line=line, column=column)
+
+
+def _check_indicators(
+    indicators: list[Indicator], goals: list[Goal], file: str, problems: list[Problem]
+) -> None:
+    """What one entry cannot check alone: the formula, the target against the baseline."""
+    due = {g.id: g.due for g in goals}
+    for ind in indicators:
+        entry = f'indicator "{ind.id}"'
+        try:
+            formula.parse(ind.formula, set(ind.series))
+        except formula.FormulaError as exc:
+            problems.append(Problem(file, str(exc), entry=entry, field="formula"))
+        if ind.target is not None and ind.target.year <= ind.baseline:
+            problems.append(
+                Problem(
+                    file,
+                    f"must be after the baseline year ({ind.baseline})",
+                    entry=entry,
+                    field="target.year",
+                )
+            )
+        if ind.kind in PARITY and ind.target is None and not due.get(ind.goal):
+            problems.append(
+                Problem(
+                    file,
+                    f"a {ind.kind} indicator needs a target year: give target = {{ value = "
+                    f"{PARITY[ind.kind]:g}, year = … }} or a due year on its goal",
+                    entry=entry,
+                    field="target",
+                )
+            )

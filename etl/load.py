@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 
 from etl import catalog as catalog_module
-from etl import readers
+from etl import compute, formula, progress, readers
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
@@ -58,6 +58,20 @@ CREATE TABLE measures (
     id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, owner VARCHAR, state VARCHAR,
     due INTEGER, source_note VARCHAR, position INTEGER
 );
+CREATE TABLE indicators (
+    id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, description VARCHAR, unit VARCHAR,
+    kind VARCHAR, direction VARCHAR, formula VARCHAR, formula_words VARCHAR, baseline_year INTEGER,
+    target_value DOUBLE, target_year INTEGER, target_is_default BOOLEAN, contextual BOOLEAN,
+    by_sex BOOLEAN, regions VARCHAR[], source_note VARCHAR, uses_sample BOOLEAN, position INTEGER
+);
+CREATE TABLE indicator_series (
+    indicator_id VARCHAR, name VARCHAR, label VARCHAR, sources VARCHAR[], measure VARCHAR,
+    region VARCHAR, sex VARCHAR[], nationality VARCHAR[], category VARCHAR[], dash_as_zero BOOLEAN
+);
+CREATE TABLE indicator_values (
+    indicator_id VARCHAR, region_code VARCHAR, period INTEGER, sex VARCHAR, value DOUBLE,
+    numerator DOUBLE, denominator DOUBLE, flag VARCHAR
+);
 CREATE TABLE build_info (
     built_at TIMESTAMP, code_version VARCHAR, catalogue_sha256 VARCHAR, warnings VARCHAR[],
     catalogue_file VARCHAR, municipality_id VARCHAR
@@ -74,6 +88,7 @@ class Inputs:
     observations: pl.DataFrame
     file_hashes: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    parts: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class BuildResult:
     link: Path
     file: Path
     inputs: Inputs
+    indicator_progress: pl.DataFrame
 
 
 def gather(catalog_path: Path, data_dir: Path) -> Inputs:
@@ -112,8 +128,12 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
     if problems or catalog is None or manifest is None:
         raise EtlError(problems)
     observations = pl.concat(frames) if frames else pl.DataFrame(schema=readers.TIDY_SCHEMA)
+    parts = compute.partition(observations)
+    problems.extend(compute.check_series(catalog, parts, {s.id for s in manifest.sources}))
+    if problems:
+        raise EtlError(problems)
     warnings = _warnings(manifest, data_dir, observations)
-    return Inputs(catalog, manifest, observations, hashes, warnings)
+    return Inputs(catalog, manifest, observations, hashes, warnings, parts)
 
 
 def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) -> list[str]:
@@ -150,12 +170,14 @@ def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) ->
 def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
     """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
     inputs = gather(catalog_path, data_dir)
+    values = compute.compute_all(inputs.catalog, inputs.parts)
+    tables = progress.progress_tables(inputs.catalog, values)
     link = link.absolute()
     link.parent.mkdir(parents=True, exist_ok=True)
     with _lock(link):
         new = _new_version(link)
         try:
-            _write(new, inputs)
+            _write(new, inputs, values, tables)
         except (duckdb.Error, OSError) as exc:
             _remove(new)
             raise BuildError(
@@ -166,7 +188,7 @@ def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
             raise
         _publish(new, link)
         _prune(link)
-    return BuildResult(link=link, file=new, inputs=inputs)
+    return BuildResult(link=link, file=new, inputs=inputs, indicator_progress=tables[0])
 
 
 @contextlib.contextmanager
@@ -185,16 +207,26 @@ def _new_version(link: Path) -> Path:
     return link.with_name(f"{link.stem}-{stamp}{link.suffix}")
 
 
-def _write(path: Path, inputs: Inputs) -> None:
+def _write(
+    path: Path, inputs: Inputs, values: pl.DataFrame, tables: tuple[pl.DataFrame, ...]
+) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute(SCHEMA)
         _write_catalog(con, inputs.catalog)
+        _write_indicators(con, inputs)
         _write_sources(con, inputs)
-        observations = inputs.observations.rename({"source": "source_id"})
-        con.register("incoming", observations.to_arrow())
-        con.execute("INSERT INTO observations SELECT * FROM incoming")
-        con.unregister("incoming")
+        _insert(con, "observations", inputs.observations.rename({"source": "source_id"}))
+        _insert(con, "indicator_values", values)
+        indicator_progress, goal_progress, field_progress = tables
+        for name, frame in (
+            ("indicator_progress", indicator_progress),
+            ("goal_progress", goal_progress),
+            ("field_progress", field_progress),
+        ):
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")  # fixed names only
+            con.unregister("incoming")
         con.execute(
             "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
             [
@@ -209,6 +241,68 @@ def _write(path: Path, inputs: Inputs) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("incoming", frame.to_arrow())
+    con.execute(f"INSERT INTO {table} SELECT * FROM incoming")  # table: one of our fixed names
+    con.unregister("incoming")
+
+
+def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
+    catalog = inputs.catalog
+    samples = {s.id for s in inputs.manifest.sources if s.is_sample}
+    rows, series_rows = [], []
+    for position, ind in enumerate(catalog.indicators):
+        target = catalog.target_of(ind)
+        parsed = formula.parse(ind.formula, set(ind.series))
+        labels = {name: s.label or name for name, s in ind.series.items()}
+        sources = {src for s in ind.series.values() for src in s.sources}
+        rows.append(
+            (
+                ind.id,
+                ind.goal,
+                ind.title,
+                ind.description,
+                ind.unit,
+                ind.kind,
+                ind.direction,
+                ind.formula,
+                formula.in_words(parsed, labels),
+                ind.baseline,
+                target.value if target else None,
+                target.year if target else None,
+                target is not None and ind.target is None,
+                ind.contextual,
+                ind.by_sex,
+                list(catalog.regions_of(ind)),
+                ind.source_note,
+                bool(sources & samples),
+                position,
+            )
+        )
+        for name, s in ind.series.items():
+            series_rows.append(
+                (
+                    ind.id,
+                    name,
+                    labels[name],
+                    list(s.sources),
+                    s.measure,
+                    s.region,
+                    _as_list(s.sex),
+                    _as_list(s.nationality),
+                    _as_list(s.category),
+                    s.dash_as_zero,
+                )
+            )
+    if rows:
+        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * 19)})", rows)
+        con.executemany(f"INSERT INTO indicator_series VALUES ({', '.join('?' * 10)})", series_rows)
+
+
+def _as_list(value: str | tuple[str, ...]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

@@ -460,7 +460,7 @@ def training(rng: random.Random) -> None:
 
 
 COMMITTEES = {
-    "Lenkungsgruppe": (23, [8, 8, 9, 9, 10], [11, 11, 12, 12, 12]),
+    "Lenkungsgruppe": (23, [8, 8, 9, 9, 10], [10, 10, 11, 11, 11]),
     "Expert*innengruppe Bildung": (10, [4, 4, 5, 5, 5], [5, 5, 5, 6, 5]),
     "Expert*innengruppe Soziales": (10, [4, 5, 5, 5, 5], [6, 6, 5, 5, 5]),
     "Expert*innengruppe Demokratie": (9, [4, 4, 4, 5, 5], [5, 5, 5, 4, 5]),
@@ -471,7 +471,7 @@ COMMITTEES = {
 
 
 def committees() -> None:
-    lines = ["Jahr;AGS;Gemeinde;Gremium;Migrationshintergrund;Geschlecht;Mitglieder"]
+    lines = ["Jahr;AGS;Gemeinde;Gremienart;Gremium;Migrationshintergrund;Geschlecht;Mitglieder"]
     for i, year in enumerate(range(2020, 2025)):
         for name, (size, with_mh, women) in COMMITTEES.items():
             # Women spread over both groups in proportion, the rounding to the larger group.
@@ -480,9 +480,29 @@ def committees() -> None:
                 ("ja", with_mh[i], women_mh),
                 ("nein", size - with_mh[i], women[i] - women_mh),
             ):
-                lines.append(f"{year};{HANNOVER[0]};Hannover;{name};{mh};weiblich;{w}")
-                lines.append(f"{year};{HANNOVER[0]};Hannover;{name};{mh};männlich;{n_group - w}")
+                kind = "Lenkungsgruppe" if name == "Lenkungsgruppe" else "Expert*innengruppe"
+                prefix = f"{year};{HANNOVER[0]};Hannover;{kind};{name};{mh}"
+                lines.append(f"{prefix};weiblich;{w}")
+                lines.append(f"{prefix};männlich;{n_group - w}")
     write("beispiel_gremien.csv", "\n".join(lines) + "\n")
+
+
+POPULATION_MH_SHARE = [36.1, 36.9, 37.6, 38.2, 38.7, 39.2, 39.6, 40.6, 41.1, 41.5]
+# Melderegister totals differ a little from the official Fortschreibung; that is expected.
+REGISTER_TOTAL = [535400, 537900, 539100, 540300, 541600, 540800, 540100, 544200, 543000, 542300]
+
+
+def population_register() -> None:
+    lines = ["Jahr;AGS;Gemeinde;Geschlecht;Einwohner;mit_Migrationshintergrund"]
+    for i, year in enumerate(YEARS):
+        total = REGISTER_TOTAL[i]
+        with_mh = round(total * POPULATION_MH_SHARE[i] / 100)
+        women = round(total * 0.508)
+        women_mh = round(with_mh * 0.497)
+        men, men_mh = total - women, with_mh - women_mh
+        for sex, n, m in (("weiblich", women, women_mh), ("männlich", men, men_mh)):
+            lines.append(f"31.12.{year};{HANNOVER[0]};Hannover;{sex};{n};{m}")
+    write("beispiel_melderegister_migrationshintergrund.csv", "\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -498,6 +518,7 @@ def main() -> None:
     trade_register(rng)
     training(rng)
     committees()
+    population_register()
 
 
 if __name__ == "__main__":

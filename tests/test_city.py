@@ -50,8 +50,16 @@ def test_training_dash_is_kept_as_flag() -> None:
 def test_committees() -> None:
     frame = city.read(SAMPLES / "committees.csv", "committees")
     assert frame.select("sex", "category", "value").rows() == [
-        ("weiblich", "Gremium: Lenkungsgruppe | Migrationshintergrund: ja", 5.0),
-        ("männlich", "Gremium: Lenkungsgruppe | Migrationshintergrund: nein", 6.0),
+        (
+            "weiblich",
+            "Gremienart: Lenkungsgruppe | Gremium: Lenkungsgruppe | Migrationshintergrund: ja",
+            5.0,
+        ),
+        (
+            "männlich",
+            "Gremienart: Lenkungsgruppe | Gremium: Lenkungsgruppe | Migrationshintergrund: nein",
+            6.0,
+        ),
     ]
 
 

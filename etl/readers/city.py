@@ -84,9 +84,22 @@ FORMATS: dict[str, CityFormat] = {
             },
         ),
         CityFormat(
+            name="population_register",
+            title="Einwohnermelderegister der Stadt (Bevölkerung mit Migrationshintergrund)",
+            categories={},
+            measures={
+                "Einwohner": ("Einwohner (Melderegister)", "Personen"),
+                "mit_Migrationshintergrund": ("Einwohner mit Migrationshintergrund", "Personen"),
+            },
+        ),
+        CityFormat(
             name="committees",
             title="Besetzung der Gremien (Lenkungsgruppe, Expert*innengruppen)",
-            categories={"Gremium": "Gremium", "Migrationshintergrund": "Migrationshintergrund"},
+            categories={
+                "Gremienart": "Gremienart",
+                "Gremium": "Gremium",
+                "Migrationshintergrund": "Migrationshintergrund",
+            },
             measures={"Mitglieder": ("Mitglieder", "Personen")},
         ),
     )
@@ -164,13 +177,11 @@ def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.Da
         raise SourceFileError(problems)
 
     period, reference_date = parse_time(pl.col("Jahr"))
-    category = pl.concat_str(
-        [
-            pl.lit(f"{label}: ") + pl.col(col).str.strip_chars()
-            for col, label in spec.categories.items()
-        ],
-        separator=" | ",
-    )
+    labelled = [
+        pl.lit(f"{label}: ") + pl.col(col).str.strip_chars()
+        for col, label in spec.categories.items()
+    ]
+    category = pl.concat_str(labelled, separator=" | ") if labelled else pl.lit(None, pl.String)
     keyed = rows.with_columns(
         period,
         reference_date,

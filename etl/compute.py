@@ -1,0 +1,251 @@
+"""Observations → indicator values: each series filtered and summed, then the formula applied.
+
+Nothing is filled in: a period where an input is missing gets a null value and a flag that
+names the input and why ("einwohner fehlt", "auslaendisch: ."). A sum over published cells is
+only known when every cell is; "-" counts as zero only where the series says `dash_as_zero`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from etl import formula as formula_module
+from etl.catalog import ANY, Catalog, Indicator, Series
+from etl.errors import Problem
+from etl.readers._common import TOTAL
+
+SEXES = ("männlich", "weiblich")
+VALUE_SCHEMA: dict[str, pl.DataType] = {
+    "indicator_id": pl.String(),
+    "region_code": pl.String(),
+    "period": pl.Int32(),
+    "sex": pl.String(),
+    "value": pl.Float64(),
+    "numerator": pl.Float64(),
+    "denominator": pl.Float64(),
+    "flag": pl.String(),
+}
+Parts = Mapping[tuple[str, str], pl.DataFrame]
+
+
+def partition(observations: pl.DataFrame) -> dict[tuple[str, str], pl.DataFrame]:
+    """Observations split once by (source, measure), so each series filters a small frame."""
+    return observations.partition_by("source", "measure", as_dict=True)  # type: ignore[return-value]
+
+
+def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[Problem]:
+    """Every series must name a known source and measure and match at least one observation."""
+    problems: list[Problem] = []
+    measures: dict[str, list[str]] = {}
+    for source, measure in parts:
+        measures.setdefault(source, []).append(measure)
+    for ind in catalog.indicators:
+        for name, series in ind.series.items():
+            entry, field = f'indicator "{ind.id}"', f"series.{name}"
+            unknown = [s for s in series.sources if s not in source_ids]
+            if unknown:
+                known = ", ".join(sorted(source_ids))
+                problems.append(
+                    Problem(
+                        catalog.path,
+                        f'unknown source "{unknown[0]}" (known: {known})',
+                        entry=entry,
+                        field=f"{field}.source",
+                    )
+                )
+                continue
+            if not any(series.measure in measures.get(s, []) for s in series.sources):
+                offered = "; ".join(
+                    sorted({m for s in series.sources for m in measures.get(s, [])})
+                )
+                problems.append(
+                    Problem(
+                        catalog.path,
+                        f'no measure "{series.measure}" in its source(s) '
+                        f"(measures there: {offered})",
+                        entry=entry,
+                        field=f"{field}.measure",
+                    )
+                )
+                continue
+            if _rows(series, parts, regions=None, sex=None).is_empty():
+                problems.append(
+                    Problem(
+                        catalog.path,
+                        "matches no observation: check sex, nationality and "
+                        "category against `python -m etl inspect`",
+                        entry=entry,
+                        field=field,
+                    )
+                )
+    return problems
+
+
+def compute_all(catalog: Catalog, parts: Parts) -> pl.DataFrame:
+    frames = [compute(ind, catalog, parts) for ind in catalog.indicators]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
+
+
+def compute(indicator: Indicator, catalog: Catalog, parts: Parts) -> pl.DataFrame:
+    """indicator_values rows for one indicator: per region and period, and per sex if asked."""
+    regions = catalog.regions_of(indicator)
+    parsed = formula_module.parse(indicator.formula, set(indicator.series))
+    sexes = (TOTAL, *SEXES) if indicator.by_sex else (TOTAL,)
+    frames = []
+    for sex in sexes:
+        inputs = _inputs(indicator, parts, regions, None if sex == TOTAL else sex)
+        if inputs is None:
+            continue
+        frames.append(_evaluate(inputs, indicator, parsed, sex))
+    if not frames:
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    return pl.concat(frames).select(VALUE_SCHEMA.keys()).sort("region_code", "sex", "period")
+
+
+def _inputs(
+    indicator: Indicator, parts: Parts, regions: tuple[str, ...], sex: str | None
+) -> pl.DataFrame | None:
+    """One row per region and period, with value_<series> and flag_<series> for every series."""
+    joined: pl.DataFrame | None = None
+    for name, series in indicator.series.items():
+        summed = _summed(series, parts, regions, sex).rename(
+            {"value": f"value_{name}", "flag": f"flag_{name}"}
+        )
+        joined = (
+            summed
+            if joined is None
+            else joined.join(summed, on=["region_code", "period"], how="full", coalesce=True)
+        )
+    if joined is None or joined.is_empty():
+        return None
+    return joined
+
+
+def _summed(
+    series: Series, parts: Parts, regions: tuple[str, ...], sex: str | None
+) -> pl.DataFrame:
+    rows = _rows(series, parts, regions=(series.region,) if series.region else regions, sex=sex)
+    if series.dash_as_zero:
+        dash = pl.col("flag") == "-"
+        rows = rows.with_columns(
+            pl.when(dash).then(0.0).otherwise(pl.col("value")).alias("value"),
+            pl.when(dash).then(None).otherwise(pl.col("flag")).alias("flag"),
+        )
+    # Sources are listed in order of preference: per region and period the first one that has
+    # the period wins, so an official figure and a sample one are never added up.
+    rows = rows.filter(pl.col("priority") == pl.col("priority").min().over("region_code", "period"))
+    summed = rows.group_by("region_code", "period").agg(
+        pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("value"),
+        pl.col("flag").filter(pl.col("value").is_null()).first().alias("flag"),
+    )
+    if series.region:
+        # A fixed region (a benchmark) serves every region the indicator is computed for.
+        summed = summed.drop("region_code").join(
+            pl.DataFrame({"region_code": list(regions)}), how="cross"
+        )
+    return summed.select("region_code", "period", "value", "flag")
+
+
+def _rows(
+    series: Series, parts: Parts, regions: tuple[str, ...] | None, sex: str | None
+) -> pl.DataFrame:
+    frames = [
+        parts[(source, series.measure)].with_columns(pl.lit(i).alias("priority"))
+        for i, source in enumerate(series.sources)
+        if (source, series.measure) in parts
+    ]
+    if not frames:
+        return pl.DataFrame(
+            schema={
+                "region_code": pl.String,
+                "period": pl.Int32,
+                "value": pl.Float64,
+                "flag": pl.String,
+                "priority": pl.Int32,
+            }
+        )
+    rows = pl.concat(frames)
+    wanted_sex: str | tuple[str, ...] = series.sex
+    if sex is not None and series.sex in (TOTAL, ANY):
+        wanted_sex = sex
+    conditions = [
+        _match("sex", wanted_sex),
+        _match("nationality", series.nationality),
+        _match_category(series.category),
+    ]
+    if regions is not None:
+        conditions.append(pl.col("region_code").is_in(list(regions)))
+    return rows.filter(*conditions).select(
+        "region_code", "period", "value", "flag", pl.col("priority").cast(pl.Int32)
+    )
+
+
+def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
+    values = [wanted] if isinstance(wanted, str) else list(wanted)
+    return None if ANY in values else values
+
+
+def _match(column: str, wanted: str | tuple[str, ...]) -> pl.Expr:
+    values = _values(wanted)
+    return pl.lit(True) if values is None else pl.col(column).is_in(values)
+
+
+def _match_category(wanted: str | tuple[str, ...]) -> pl.Expr:
+    """A row matches a wanted value when it has every " | " part of it, in any order.
+
+    "Entgeltgruppe: E13/A13 und höher" matches "Fachbereich: Schule | Entgeltgruppe: E13/A13 und
+    höher"; "Gremienart: Lenkungsgruppe | Migrationshintergrund: ja" needs both. A list of
+    wanted values matches any of them.
+    """
+    values = _values(wanted)
+    if values is None:
+        return pl.lit(True)
+    row_parts = pl.col("category").str.split(" | ")
+    matches = [
+        pl.all_horizontal(row_parts.list.contains(part) for part in value.split(" | "))
+        for value in values
+    ]
+    return pl.any_horizontal(matches).fill_null(False)
+
+
+def _evaluate(
+    inputs: pl.DataFrame, indicator: Indicator, parsed: formula_module.Formula, sex: str
+) -> pl.DataFrame:
+    names = list(indicator.series)
+    columns = inputs.rename({f"value_{n}": n for n in names})
+    ratio = parsed.parts()
+    numerator, denominator = (
+        ratio if ratio else (pl.lit(None, pl.Float64), pl.lit(None, pl.Float64))
+    )
+    missing = [
+        pl.when(pl.col(n).is_null()).then(
+            pl.when(pl.col(f"flag_{n}").is_not_null())
+            .then(pl.lit(f"{n}: ") + pl.col(f"flag_{n}"))
+            .otherwise(pl.lit(f"{n} fehlt"))
+        )
+        for n in names
+    ]
+    raw = parsed.expression()
+    result = columns.with_columns(
+        raw.alias("raw"),
+        numerator.alias("numerator"),
+        denominator.alias("denominator"),
+        pl.concat_str(missing, separator="; ", ignore_nulls=True).alias("missing"),
+    )
+    finite = pl.col("raw").is_finite().fill_null(False)
+    return result.select(
+        pl.lit(indicator.id).alias("indicator_id"),
+        "region_code",
+        pl.col("period").cast(pl.Int32),
+        pl.lit(sex).alias("sex"),
+        pl.when(finite).then(pl.col("raw")).alias("value"),
+        "numerator",
+        "denominator",
+        pl.when(pl.col("missing") != "")
+        .then(pl.col("missing"))
+        .when(pl.col("raw").is_not_null() & ~finite)
+        .then(pl.lit("Division durch 0"))
+        .alias("flag"),
+    )
