@@ -129,7 +129,7 @@ class Indicator(Strict):
     kind: Literal["level", "share", "gap", "parity"]
     direction: Literal["up", "down"] = "up"
     series: dict[SeriesName, Series]
-    formula: Annotated[str, StringConstraints(max_length=200_000)]
+    formula: str  # its length and content are checked by etl.formula.parse
     baseline: Year
     target: Target | None = None
     # Default: the municipality and, where the data has them, its comparison regions.

@@ -315,6 +315,7 @@ def column_name(status: str) -> str:
     ('maessiger_fortschritt', 'in_umsetzung')
     """
     ascii_name = status.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    ascii_name = ascii_name.replace("ß", "ss")
     return ascii_name.replace("entwicklung in ", "").replace(" ", "_")
 
 

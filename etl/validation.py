@@ -93,7 +93,10 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         return f'"{error["input"]}" is not allowed; expected one of: {error["ctx"]["expected"]}'
     if kind in {"greater_than_equal", "less_than_equal"}:
         return f"{error['input']} is out of range: {error['msg'].lower()}"
-    return f"{error['msg']} (got {error['input']!r})"
+    shown = repr(error["input"])
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return f"{error['msg']} (got {shown})"
 
 
 def check_unique(entries: dict[str, list[Any]], file: str, problems: list[Problem]) -> None:

@@ -1,0 +1,178 @@
+"""One indicator's whole chain, from raw file rows to status, against figures worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import load
+
+CATALOG = """
+[municipality]
+id = "hannover"
+name = "Landeshauptstadt Hannover"
+region_code = "03241001"
+strategy = "WIR 2.0"
+
+[[field]]
+id = "wirtschaft"
+name = "Wirtschaft"
+
+[[goal]]
+id = "wirtschaft.existenzgruendungen"
+field = "wirtschaft"
+title = "Die Anzahl der Existenzgründungen von Menschen mit Migrationsgeschichte wird erhöht"
+owner = "Dezernat V"
+due = 2026
+
+[[measure]]
+id = "wirtschaft.existenzgruendungen.beratung"
+goal = "wirtschaft.existenzgruendungen"
+title = "Gründungsberatung in mehreren Sprachen"
+owner = "Fachbereich Wirtschaft"
+state = "in Umsetzung"
+
+[[indicator]]
+id = "wirtschaft.gruendungen_auslaendisch_anteil"
+goal = "wirtschaft.existenzgruendungen"
+title = "Anteil ausländischer Gründer*innen"
+unit = "%"
+kind = "share"
+formula = "100 * auslaendisch / einzelunternehmen"
+baseline = 2019
+target = { value = 40.0, year = 2026 }
+regions = ["03241001"]
+
+[indicator.series.auslaendisch]
+source = "register"
+measure = "Gewerbeanmeldungen"
+category = "Rechtsform: Einzelunternehmen"
+nationality = "ausländisch"
+sex = "*"
+
+[indicator.series.einzelunternehmen]
+source = "register"
+measure = "Gewerbeanmeldungen"
+category = "Rechtsform: Einzelunternehmen"
+nationality = "*"
+sex = "*"
+"""
+
+REGISTER = """Jahr;AGS;Gemeinde;Rechtsform;Geschlecht;Staatsangehoerigkeit;Anmeldungen
+2019;03241001;Hannover;Einzelunternehmen;männlich;deutsch;500
+2019;03241001;Hannover;Einzelunternehmen;weiblich;deutsch;200
+2019;03241001;Hannover;Einzelunternehmen;männlich;ausländisch;240
+2019;03241001;Hannover;Einzelunternehmen;weiblich;ausländisch;60
+2019;03241001;Hannover;GmbH (einschl. UG);Insgesamt;Insgesamt;150
+2022;03241001;Hannover;Einzelunternehmen;männlich;deutsch;480
+2022;03241001;Hannover;Einzelunternehmen;weiblich;deutsch;190
+2022;03241001;Hannover;Einzelunternehmen;männlich;ausländisch;250
+2022;03241001;Hannover;Einzelunternehmen;weiblich;ausländisch;80
+2023;03241001;Hannover;Einzelunternehmen;männlich;deutsch;470
+2023;03241001;Hannover;Einzelunternehmen;weiblich;deutsch;190
+2023;03241001;Hannover;Einzelunternehmen;männlich;ausländisch;.
+2023;03241001;Hannover;Einzelunternehmen;weiblich;ausländisch;85
+2024;03241001;Hannover;Einzelunternehmen;männlich;deutsch;450
+2024;03241001;Hannover;Einzelunternehmen;weiblich;deutsch;190
+2024;03241001;Hannover;Einzelunternehmen;männlich;ausländisch;270
+2024;03241001;Hannover;Einzelunternehmen;weiblich;ausländisch;90
+"""
+
+SOURCES = """
+[[source]]
+id = "register"
+file = "raw/gewerberegister.csv"
+format = "trade_register"
+title = "Gewerberegister"
+publisher = "Stadt"
+licence = "CC0"
+retrieved = 2026-11-01
+is_sample = true
+"""
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("chain")
+    (folder / "raw").mkdir()
+    (folder / "raw" / "gewerberegister.csv").write_text(REGISTER, encoding="utf-8")
+    (folder / "sources.toml").write_text(SOURCES, encoding="utf-8")
+    (folder / "indicators.toml").write_text(CATALOG, encoding="utf-8")
+    link = folder / "warehouse.duckdb"
+    load.build(folder / "indicators.toml", folder, link)
+    return link
+
+
+def _rows(link: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_values_per_year(chain: Path) -> None:
+    rows = _rows(
+        chain,
+        "SELECT period, value, numerator, denominator, flag FROM indicator_values ORDER BY period",
+    )
+    assert rows == [
+        # 2019: (240 + 60) of (500 + 200 + 240 + 60) = 300 / 1000; the GmbH row does not count
+        (2019, 30.0, 30_000.0, 1000.0, None),
+        # 2022: 330 / 1000
+        (2022, 33.0, 33_000.0, 1000.0, None),
+        # 2023: one cell is "." (secret): both sums are unknown, never guessed
+        (2023, None, None, None, "auslaendisch: .; einzelunternehmen: ."),
+        # 2024: 360 / 1000
+        (2024, 36.0, 36_000.0, 1000.0, None),
+    ]
+
+
+def test_status_against_the_target(chain: Path) -> None:
+    [(base_p, base_v, last_p, last_v, actual, required, ratio, status)] = _rows(
+        chain,
+        "SELECT baseline_period, baseline_value, latest_period, latest_value, actual_rate, "
+        "required_rate, ratio, status FROM indicator_progress",
+    )
+    assert (base_p, base_v, last_p, last_v) == (2019, 30.0, 2024, 36.0)
+    # actual: (36/30)^(1/5) - 1 = 1.2^0.2 - 1 = 0.03714
+    # required: (40/30)^(1/7) - 1 = 0.04195; ratio 0.8852 -> between 60 % and 95 %
+    assert actual == pytest.approx(0.03714, abs=1e-5)
+    assert required == pytest.approx(0.04195, abs=1e-5)
+    assert ratio == pytest.approx(0.8852, abs=1e-4)
+    assert status == "mäßiger Fortschritt"
+
+
+def test_goal_and_field(chain: Path) -> None:
+    assert _rows(
+        chain,
+        "SELECT status, n_maessiger_fortschritt, measures_in_umsetzung FROM goal_progress "
+        "WHERE region_code = '03241001'",
+    ) == [("mäßiger Fortschritt", 1, 1)]
+    assert _rows(chain, "SELECT status FROM field_progress WHERE region_code = '03241001'") == [
+        ("mäßiger Fortschritt",)
+    ]
+
+
+def test_shipped_registrations_per_10000(shipped_warehouse: Path) -> None:
+    """Figures from the shipped raw files, worked out by hand."""
+    rows = {
+        (region, period): (value, flag)
+        for region, period, value, flag in _rows(
+            shipped_warehouse,
+            "SELECT region_code, period, value, flag FROM indicator_values "
+            "WHERE indicator_id = 'wirtschaft.gewerbeanmeldungen_je_10000' AND sex = 'insgesamt'",
+        )
+    }
+    # 2024: 4,760 registrations (sample file) / 522,131 inhabitants (official 12411-01-01-4)
+    assert rows[("03241001", 2024)][0] == pytest.approx(10_000 * 4760 / 522_131)
+    # 2015: 4,686 (official 52311-01-04-4) / 528,900 (sample population)
+    assert rows[("03241001", 2015)][0] == pytest.approx(10_000 * 4686 / 528_900)
+    # Niedersachsen 2022: 63,132 (official GENESIS 52311-0001) / 8,004,000 (sample)
+    assert rows[("03", 2022)][0] == pytest.approx(10_000 * 63_132 / 8_004_000)
+    # 2009: registrations published, no population in the data: a gap that says why
+    assert rows[("03241001", 2009)] == (None, "einwohner fehlt")
+    # 2008: Stadt Hannover not published ("-") — missing, not zero
+    assert rows[("03241001", 2008)] == (None, "anmeldungen: -; einwohner fehlt")
