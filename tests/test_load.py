@@ -19,6 +19,13 @@ CONTRACT = {
     "goals": "id field_id title owner due position",
     "measures": "id goal_id title owner state due",
     "build_info": "built_at code_version catalogue_sha256 warnings",
+    "indicators": "id goal_id title description unit kind direction formula baseline_year "
+    "target_value target_year contextual source_note",
+    "indicator_values": "indicator_id region_code period sex value numerator denominator flag",
+    "indicator_progress": "indicator_id region_code baseline_period baseline_value latest_period "
+    "latest_value target_year target_value actual_rate required_rate status reason",
+    "goal_progress": "goal_id region_code status reason",
+    "field_progress": "field_id region_code status",
 }
 
 
