@@ -17,6 +17,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from dashboard.ui import decimals_for, number
+
 ROOT = Path(__file__).resolve().parent.parent
 # Tests and a second municipality point the dashboard at another warehouse with this variable.
 DB_ENV = "WIR_MONITOR_DB"
@@ -75,7 +77,9 @@ def municipality(db: str) -> dict:
 @st.cache_data(show_spinner=False)
 def build_info(db: str) -> dict:
     return _run(
-        db, "SELECT built_at, code_version, catalogue_sha256, warnings FROM build_info"
+        db,
+        "SELECT built_at, code_version, catalogue_sha256, warnings, previous_built_at "
+        "FROM build_info",
     ).row(0, named=True)
 
 
@@ -96,3 +100,257 @@ def goals(db: str, field_id: str | None = None) -> pl.DataFrame:
         """,
         [field_id, field_id],
     )
+
+
+@st.cache_data(show_spinner=False)
+def regions(db: str) -> dict[str, str]:
+    """Region code → name, the municipality first."""
+    return dict(_run(db, "SELECT code, name FROM regions ORDER BY position").iter_rows())
+
+
+@st.cache_data(show_spinner=False)
+def data_dates(db: str) -> dict:
+    """The newest data year shown and the newest source date."""
+    return _run(
+        db,
+        """
+        SELECT (SELECT max(latest_period) FROM indicator_progress) AS newest_period,
+               (SELECT max(retrieved) FROM sources) AS newest_retrieved,
+               (SELECT bool_or(is_sample) FROM sources) AS any_sample
+        """,
+    ).row(0, named=True)
+
+
+@st.cache_data(show_spinner=False)
+def field_progress(db: str, region: str) -> pl.DataFrame:
+    return _run(
+        db,
+        """
+        SELECT f.id, f.name, f.description, p.*
+        FROM fields f JOIN field_progress p ON p.field_id = f.id AND p.region_code = ?
+        ORDER BY f.position
+        """,
+        [region],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def goal_progress(db: str, region: str) -> pl.DataFrame:
+    return _run(
+        db,
+        """
+        SELECT g.id, g.field_id, g.title, g.owner, g.due, g.description, p.*
+        FROM goals g JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
+        JOIN fields f ON f.id = g.field_id
+        ORDER BY f.position, g.position
+        """,
+        [region],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def indicators(db: str, region: str) -> pl.DataFrame:
+    """Every indicator with its goal, field, status in `region` and its series for a sparkline."""
+    return _run(
+        db,
+        """
+        SELECT i.*, g.field_id, g.title AS goal_title, f.name AS field_name,
+               p.status, p.level, p.reason, p.latest_period, p.latest_value,
+               p.baseline_period, p.baseline_value,
+               (SELECT list(v.value ORDER BY v.period) FROM indicator_values v
+                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
+                   AS sparkline
+        FROM indicators i
+        JOIN goals g ON g.id = i.goal_id
+        JOIN fields f ON f.id = g.field_id
+        LEFT JOIN indicator_progress p ON p.indicator_id = i.id AND p.region_code = ?
+        ORDER BY f.position, g.position, i.position
+        """,
+        [region, region],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def indicator_values(db: str, indicator_id: str) -> pl.DataFrame:
+    return _run(
+        db,
+        """
+        SELECT v.period, v.region_code, r.name AS region_name, v.sex, v.value,
+               v.numerator, v.denominator, v.flag
+        FROM indicator_values v LEFT JOIN regions r ON r.code = v.region_code
+        WHERE v.indicator_id = ?
+        ORDER BY r.position, v.sex, v.period
+        """,
+        [indicator_id],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def indicator_progress(db: str, indicator_id: str) -> pl.DataFrame:
+    return _run(
+        db,
+        """
+        SELECT p.*, r.name AS region_name FROM indicator_progress p
+        LEFT JOIN regions r ON r.code = p.region_code
+        WHERE p.indicator_id = ? ORDER BY r.position
+        """,
+        [indicator_id],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def indicator_sources(db: str, indicator_id: str) -> pl.DataFrame:
+    """The sources behind an indicator, with table code, publisher, licence and date."""
+    return _run(
+        db,
+        """
+        SELECT DISTINCT s.id, s.title, s.publisher, s.table_code, s.licence, s.retrieved,
+               s.is_sample, s.file, s.url
+        FROM indicator_series x, unnest(x.sources) AS u(source_id)
+        JOIN sources s ON s.id = u.source_id
+        WHERE x.indicator_id = ?
+        ORDER BY s.is_sample, s.id
+        """,
+        [indicator_id],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def indicator_series(db: str, indicator_id: str) -> pl.DataFrame:
+    return _run(
+        db,
+        "SELECT name, label, sources, measure, sex, nationality, category, dash_as_zero "
+        "FROM indicator_series WHERE indicator_id = ?",
+        [indicator_id],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def measures(db: str) -> pl.DataFrame:
+    return _run(
+        db,
+        """
+        SELECT m.id, m.title, m.owner, m.state, m.due, m.source_note,
+               m.goal_id, g.title AS goal_title, f.id AS field_id, f.name AS field_name
+        FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
+        ORDER BY f.position, g.position, m.position
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def sources(db: str) -> pl.DataFrame:
+    return _run(
+        db,
+        "SELECT id, title, publisher, table_code, licence, retrieved, is_sample, rows, file, "
+        "sha256, url, note FROM sources ORDER BY is_sample, id",
+    )
+
+
+@st.cache_data(show_spinner=False)
+def changes(db: str) -> pl.DataFrame:
+    return _run(db, "SELECT kind, id, title, before, after FROM changes ORDER BY kind, title")
+
+
+@st.cache_data(show_spinner=False)
+def document(db: str, name: str) -> str | None:
+    frame = _run(db, "SELECT markdown FROM documents WHERE name = ?", [name])
+    return frame["markdown"][0] if frame.height else None
+
+
+@st.cache_data(show_spinner=False)
+def indicator_table(db: str, indicator_id: str, region: str | None = None) -> pl.DataFrame:
+    """The values of an indicator as the page shows and downloads them, with German headers."""
+    return _run(
+        db,
+        """
+        SELECT v.period AS "Jahr", r.name AS "Region", v.sex AS "Geschlecht",
+               v.value AS "Wert", i.unit AS "Einheit", v.numerator AS "Zähler",
+               v.denominator AS "Nenner", v.flag AS "Hinweis"
+        FROM indicator_values v
+        JOIN indicators i ON i.id = v.indicator_id
+        LEFT JOIN regions r ON r.code = v.region_code
+        WHERE v.indicator_id = ? AND (? IS NULL OR v.region_code = ?)
+        ORDER BY r.position, v.sex, v.period
+        """,
+        [indicator_id, region, region],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def filtered_measures(
+    db: str, fields: list[str], owners: list[str], states: list[str]
+) -> pl.DataFrame:
+    """Measures filtered by field, owner and state; an empty choice means all."""
+    return _run(
+        db,
+        """
+        SELECT f.name AS "Handlungsfeld", g.title AS "Ziel", m.title AS "Maßnahme",
+               m.owner AS "Federführung", m.state AS "Stand", m.due AS "Fällig",
+               m.source_note AS "Quelle"
+        FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
+        WHERE (len(?) = 0 OR list_contains(?, f.id))
+          AND (len(?) = 0 OR list_contains(?, m.owner))
+          AND (len(?) = 0 OR list_contains(?, m.state))
+        ORDER BY f.position, g.position, m.position
+        """,
+        [fields, fields, owners, owners, states, states],
+    )
+
+
+STATUS_SYMBOL = {"gut": "✓", "langsam": "◐", "falsch": "✗", "offen": "○"}
+
+
+@st.cache_data(show_spinner=False)
+def indicator_overview(db: str, region: str, goal_id: str) -> pl.DataFrame:
+    """A goal's indicators as the field page lists them: sparkline, latest value, target, status."""
+    frame = _run(
+        db,
+        """
+        SELECT i.title AS "Indikator",
+               (SELECT list(v.value ORDER BY v.period) FROM indicator_values v
+                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
+                   AS "Verlauf",
+               p.latest_value, p.latest_period AS "Jahr", p.target_value, p.target_year,
+               i.unit, p.status, p.level, i.uses_sample
+        FROM indicators i
+        LEFT JOIN indicator_progress p ON p.indicator_id = i.id AND p.region_code = ?
+        WHERE i.goal_id = ?
+        ORDER BY i.position
+        """,
+        [region, region, goal_id],
+    )
+    return frame.select(
+        "Indikator",
+        "Verlauf",
+        pl.struct("latest_value", "unit")
+        .map_elements(lambda r: _with_unit(r["latest_value"], r["unit"]), return_dtype=pl.String)
+        .alias("Aktuell"),
+        "Jahr",
+        pl.struct("target_value", "target_year", "unit")
+        .map_elements(
+            lambda r: (
+                f"{_with_unit(r['target_value'], r['unit'])} bis {r['target_year']}"
+                if r["target_value"] is not None
+                else "kein Zielwert"
+            ),
+            return_dtype=pl.String,
+        )
+        .alias("Ziel"),
+        pl.struct("status", "level")
+        .map_elements(
+            lambda r: (
+                f"{STATUS_SYMBOL.get(r['level'] or 'offen')} {r['status'] or 'nicht bewertbar'}"
+            ),
+            return_dtype=pl.String,
+        )
+        .alias("Status"),
+        pl.when(pl.col("uses_sample"))
+        .then(pl.lit("Beispieldaten"))
+        .otherwise(pl.lit("amtlich"))
+        .alias("Daten"),
+    )
+
+
+def _with_unit(value: float | None, unit: str) -> str:
+    return f"{number(value, decimals_for(unit))} {unit}" if value is not None else "–"

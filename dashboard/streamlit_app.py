@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, ui
 
 st.set_page_config(page_title="WIR-Monitor", page_icon=":material/monitoring:", layout="wide")
 
@@ -17,6 +17,33 @@ PAGES = [
         icon=":material/dashboard:",
         url_path="uebersicht",
         default=True,
+    ),
+    st.Page(
+        "app_pages/handlungsfeld.py",
+        title="Handlungsfeld",
+        icon=":material/category:",
+        url_path="handlungsfeld",
+    ),
+    st.Page(
+        "app_pages/indikator.py",
+        title="Indikator",
+        icon=":material/show_chart:",
+        url_path="indikator",
+    ),
+    st.Page(
+        "app_pages/massnahmen.py",
+        title="Maßnahmen",
+        icon=":material/checklist:",
+        url_path="massnahmen",
+    ),
+    st.Page(
+        "app_pages/datenstand.py",
+        title="Datenstand",
+        icon=":material/database:",
+        url_path="datenstand",
+    ),
+    st.Page(
+        "app_pages/methodik.py", title="Methodik", icon=":material/menu_book:", url_path="methodik"
     ),
 ]
 
@@ -29,15 +56,21 @@ except queries.NoWarehouse as exc:
     st.stop()
 
 town = queries.municipality(db)
+dates = queries.data_dates(db)
 with st.sidebar:
-    st.markdown(f"**{town['name']}**  \n{town['strategy']}")
+    st.markdown(f"**WIR-Monitor {town['name']}**  \n{town['strategy']}")
+    st.caption(f"Auswertung vom {ui.local_time(queries.build_info(db)['built_at'])}")
+    if dates["any_sample"]:
+        ui.sample_badge()
+        st.caption("Teile der Daten sind Beispieldaten; sie sind überall gekennzeichnet.")
 
 try:
     page.run()
 except Exception:
-    # The user gets a German sentence, the log gets the traceback.
+    # The user gets a German sentence, the server log gets the traceback.
     logging.getLogger("wir_monitor").exception("page failed")
     st.error(
         "Diese Seite konnte nicht angezeigt werden. Bitte laden Sie sie neu; bleibt der Fehler, "
-        "melden Sie ihn bitte der Statistikstelle."
+        "melden Sie ihn bitte der Statistikstelle.",
+        icon=":material/error:",
     )

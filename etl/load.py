@@ -74,8 +74,10 @@ CREATE TABLE indicator_values (
 );
 CREATE TABLE build_info (
     built_at TIMESTAMP, code_version VARCHAR, catalogue_sha256 VARCHAR, warnings VARCHAR[],
-    catalogue_file VARCHAR, municipality_id VARCHAR
+    catalogue_file VARCHAR, municipality_id VARCHAR, previous_built_at TIMESTAMP
 );
+CREATE TABLE changes (kind VARCHAR, id VARCHAR, title VARCHAR, before VARCHAR, after VARCHAR);
+CREATE TABLE documents (name VARCHAR PRIMARY KEY, markdown VARCHAR);
 """
 
 
@@ -176,8 +178,9 @@ def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
     link.parent.mkdir(parents=True, exist_ok=True)
     with _lock(link):
         new = _new_version(link)
+        previous = _previous(link, inputs, tables[0])
         try:
-            _write(new, inputs, values, tables)
+            _write(new, inputs, values, tables, previous)
         except (duckdb.Error, OSError) as exc:
             _remove(new)
             raise BuildError(
@@ -207,8 +210,94 @@ def _new_version(link: Path) -> Path:
     return link.with_name(f"{link.stem}-{stamp}{link.suffix}")
 
 
+@dataclass(frozen=True)
+class Previous:
+    built_at: dt.datetime | None
+    changes: list[tuple[str, str, str, str | None, str | None]]
+
+
+def _previous(link: Path, inputs: Inputs, indicator_progress: pl.DataFrame) -> Previous:
+    """What changed against the warehouse now published: statuses, newest years, source files."""
+    if not link.exists():
+        return Previous(None, [])
+    try:
+        con = duckdb.connect(str(link.resolve()), read_only=True)
+    except duckdb.Error:
+        return Previous(None, [])
+    try:
+        built_at = con.execute("SELECT built_at FROM build_info").fetchone()[0]
+        old_status = {
+            r[0]: (r[1], r[2])
+            for r in con.execute(
+                "SELECT indicator_id, status, latest_period FROM indicator_progress "
+                "WHERE region_code = ?",
+                [inputs.catalog.municipality.region_code],
+            ).fetchall()
+        }
+        old_sources = dict(con.execute("SELECT id, sha256 FROM sources").fetchall())
+    except duckdb.Error:  # an older warehouse without these tables: nothing to compare
+        return Previous(None, [])
+    finally:
+        con.close()
+    town = inputs.catalog.municipality.region_code
+    titles = {i.id: i.title for i in inputs.catalog.indicators}
+    changes: list[tuple[str, str, str, str | None, str | None]] = []
+    for row in indicator_progress.filter(pl.col("region_code") == town).iter_rows(named=True):
+        before = old_status.get(row["indicator_id"])
+        if before is None:
+            changes.append(
+                (
+                    "Indikator neu",
+                    row["indicator_id"],
+                    titles[row["indicator_id"]],
+                    None,
+                    row["status"],
+                )
+            )
+        elif before[0] != row["status"]:
+            changes.append(
+                (
+                    "Status",
+                    row["indicator_id"],
+                    titles[row["indicator_id"]],
+                    before[0],
+                    row["status"],
+                )
+            )
+        elif before[1] != row["latest_period"]:
+            changes.append(
+                (
+                    "Neues Datenjahr",
+                    row["indicator_id"],
+                    titles[row["indicator_id"]],
+                    str(before[1]),
+                    str(row["latest_period"]),
+                )
+            )
+    for source in inputs.manifest.sources:
+        old = old_sources.get(source.id)
+        if old != inputs.file_hashes[source.id]:
+            changes.append(
+                (
+                    "Quelle neu" if old is None else "Quelle aktualisiert",
+                    source.id,
+                    source.title,
+                    None,
+                    source.file,
+                )
+            )
+    return Previous(built_at, changes)
+
+
+METHOD_DOC = Path(__file__).resolve().parent.parent / "docs" / "progress.md"
+
+
 def _write(
-    path: Path, inputs: Inputs, values: pl.DataFrame, tables: tuple[pl.DataFrame, ...]
+    path: Path,
+    inputs: Inputs,
+    values: pl.DataFrame,
+    tables: tuple[pl.DataFrame, ...],
+    previous: Previous,
 ) -> None:
     con = duckdb.connect(str(path))
     try:
@@ -228,7 +317,7 @@ def _write(
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")  # fixed names only
             con.unregister("incoming")
         con.execute(
-            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 dt.datetime.now(dt.UTC).replace(tzinfo=None),
                 code_version(),
@@ -236,8 +325,15 @@ def _write(
                 inputs.warnings,
                 inputs.catalog.path,
                 inputs.catalog.municipality.id,
+                previous.built_at,
             ],
         )
+        if previous.changes:
+            con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", previous.changes)
+        if METHOD_DOC.is_file():
+            con.execute(
+                "INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")]
+            )
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,0 +1,57 @@
+"""Datenstand: every source with its date, licence, row count and whether it is sample data;
+the last build and its warnings."""
+
+import streamlit as st
+
+from dashboard import queries, ui
+
+db = queries.current()
+info = queries.build_info(db)
+st.title("Datenstand")
+
+sources = queries.sources(db)
+st.subheader("Quellen")
+st.dataframe(
+    sources.select(
+        "title",
+        sources["is_sample"].replace_strict({True: "Beispieldaten", False: "amtlich"}).alias("Art"),
+        "retrieved",
+        "table_code",
+        "publisher",
+        "licence",
+        "rows",
+        "file",
+    ).rename(
+        {
+            "title": "Quelle",
+            "retrieved": "Stand",
+            "table_code": "Tabelle",
+            "publisher": "Herausgeber",
+            "licence": "Lizenz",
+            "rows": "Werte",
+            "file": "Datei",
+        }
+    ),
+    hide_index=True,
+    column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
+)
+samples = sources.filter(sources["is_sample"])
+if samples.height:
+    ui.sample_badge()
+    st.caption(
+        f"{samples.height} von {sources.height} Quellen sind Beispieldaten. {ui.SAMPLE_HELP}"
+    )
+
+st.subheader("Letzte Auswertung")
+st.markdown(
+    f"- **Erstellt:** {ui.local_time(info['built_at'])}\n"
+    f"- **Programmversion:** {info['code_version']}\n"
+    f"- **Katalog (SHA-256):** `{info['catalogue_sha256'][:16]}…`"
+)
+warnings = info["warnings"] or []
+if warnings:
+    st.warning(f"{len(warnings)} Hinweis(e) beim Einlesen:", icon=":material/warning:")
+    for warning in warnings:
+        st.markdown(f"- {warning}")
+else:
+    st.success("Keine Hinweise beim Einlesen.", icon=":material/check:")

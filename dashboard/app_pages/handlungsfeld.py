@@ -1,0 +1,67 @@
+"""Handlungsfeld: its goals, each with its indicators (sparkline, latest value, target, status)
+and its measures by state."""
+
+import streamlit as st
+
+from dashboard import queries, ui
+
+db = queries.current()
+region = queries.municipality(db)["region_code"]
+fields = queries.field_progress(db, region)
+names = dict(zip(fields["id"], fields["name"], strict=True))
+
+wanted = st.query_params.get("feld", fields["id"][0])
+if wanted not in names:
+    st.error(
+        f"Ein Handlungsfeld „{wanted}“ gibt es nicht; gezeigt wird das erste.",
+        icon=":material/link_off:",
+    )
+    wanted = fields["id"][0]
+choice = st.selectbox(
+    "Handlungsfeld", list(names), index=list(names).index(wanted), format_func=names.get
+)
+st.query_params["feld"] = choice
+
+field = fields.filter(fields["id"] == choice).row(0, named=True)
+st.title(field["name"])
+ui.status_badge(field["status"], field["level"])
+st.caption(field["reason"])
+if field["description"]:
+    st.markdown(field["description"])
+
+goals = queries.goal_progress(db, region)
+indicators = queries.indicators(db, region)
+measures = queries.measures(db)
+
+for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
+    with st.container(border=True):
+        st.markdown(f"#### {goal['title']}")
+        ui.status_badge(goal["status"], goal["level"])
+        due = f" · fällig {goal['due']}" if goal["due"] else ""
+        st.caption(f"Federführung: {goal['owner']}{due} · {goal['reason']}")
+        own = indicators.filter(indicators["goal_id"] == goal["id"])
+        if own.is_empty():
+            st.markdown("*Für dieses Ziel ist noch kein Indikator hinterlegt.*")
+        else:
+            if own["uses_sample"].any():
+                ui.sample_badge()
+            st.dataframe(
+                queries.indicator_overview(db, region, goal["id"]),
+                hide_index=True,
+                column_config={
+                    "Verlauf": st.column_config.LineChartColumn("Verlauf", width="small"),
+                },
+            )
+            for ind in own.iter_rows(named=True):
+                st.page_link(
+                    "app_pages/indikator.py",
+                    label=f"{ind['title']} – Zeitreihe, Vergleich und Quelle",
+                    icon=":material/show_chart:",
+                    query_params={"indikator": ind["id"]},
+                )
+        own_measures = measures.filter(measures["goal_id"] == goal["id"])
+        if not own_measures.is_empty():
+            st.markdown("**Maßnahmen**")
+            for m in own_measures.iter_rows(named=True):
+                due_m = f", fällig {m['due']}" if m["due"] else ""
+                st.markdown(f"- {m['title']} — *{m['state']}*{due_m} ({m['owner']})")

@@ -1,0 +1,190 @@
+"""Indikator: the time series with baseline, target and trend, breakdowns, comparison of
+regions, the table, the definition and source, and the data as CSV and XLSX."""
+
+import streamlit as st
+
+from dashboard import charts, exports, queries, ui
+
+db = queries.current()
+town = queries.municipality(db)
+region = town["region_code"]
+indicators = queries.indicators(db, region)
+ids = indicators["id"].to_list()
+label = {
+    row["id"]: f"{row['field_name']} › {row['title']}" for row in indicators.iter_rows(named=True)
+}
+
+if not ids:
+    st.title("Indikator")
+    st.info("Im Katalog ist noch kein Indikator hinterlegt.", icon=":material/info:")
+    st.stop()
+
+wanted = st.query_params.get("indikator", ids[0])
+if wanted not in label:
+    st.error(
+        f"Einen Indikator „{wanted}“ gibt es nicht; gezeigt wird der erste.",
+        icon=":material/link_off:",
+    )
+    wanted = ids[0]
+choice = st.selectbox("Indikator", ids, index=ids.index(wanted), format_func=label.get)
+st.query_params["indikator"] = choice
+
+meta = indicators.filter(indicators["id"] == choice).row(0, named=True)
+unit, sample = meta["unit"], meta["uses_sample"]
+digits = ui.decimals_for(unit)
+st.title(meta["title"])
+st.caption(f"Ziel: {meta['goal_title']} · Handlungsfeld {meta['field_name']}")
+badges = st.container(horizontal=True)
+with badges:
+    ui.status_badge(meta["status"], meta["level"])
+    if sample:
+        ui.sample_badge()
+st.caption(meta["reason"] or "")
+
+progress = queries.indicator_progress(db, choice)
+values = queries.indicator_values(db, choice)
+own = values.filter((values["region_code"] == region) & (values["sex"] == "insgesamt"))
+mine = progress.filter(progress["region_code"] == region)
+base = target = None
+if mine.height:
+    p = mine.row(0, named=True)
+    if p["baseline_period"] is not None:
+        base = (p["baseline_period"], p["baseline_value"])
+    if p["target_year"] is not None:
+        target = (p["target_year"], p["target_value"])
+
+figure = charts.time_series(
+    own,
+    title=f"{meta['title']} – {town['name']}",
+    unit=unit,
+    region=town["name"],
+    baseline=base,
+    target=target,
+    sample=sample,
+)
+first, last = own.drop_nulls("value").head(1), own.drop_nulls("value").tail(1)
+alt = f"Liniendiagramm {meta['title']}, {town['name']}"
+if first.height:
+    alt += (
+        f": {first['period'][0]} {ui.number(first['value'][0], digits)} {unit}, "
+        f"{last['period'][0]} {ui.number(last['value'][0], digits)} {unit}"
+    )
+if target:
+    alt += f"; Ziel {ui.number(target[1], digits)} {unit} bis {target[0]}"
+st.plotly_chart(figure, alt=alt, key="series")
+gaps = own.filter(own["value"].is_null())
+if gaps.height:
+    st.caption(
+        "Lücken statt Nullen: "
+        + "; ".join(
+            f"{r['period']}: {ui.explain_flag(r['flag'])}" for r in gaps.iter_rows(named=True)
+        )
+    )
+
+if meta["by_sex"]:
+    by_sex = values.filter(values["region_code"] == region)
+    st.plotly_chart(
+        charts.lines(
+            by_sex,
+            by="sex",
+            title=f"{meta['title']} nach Geschlecht",
+            unit=unit,
+            sample=sample,
+            colours=charts.SEX_COLOURS,
+        ),
+        alt=f"Liniendiagramm {meta['title']} nach Geschlecht (insgesamt, weiblich, männlich)",
+        key="by_sex",
+    )
+
+compared = values.filter(values["sex"] == "insgesamt")
+if compared["region_code"].n_unique() > 1:
+    st.plotly_chart(
+        charts.lines(
+            compared,
+            by="region_name",
+            title=f"{meta['title']} im Vergleich der Regionen",
+            unit=unit,
+            sample=sample,
+        ),
+        alt=f"Liniendiagramm {meta['title']} für "
+        + ", ".join(compared["region_name"].unique(maintain_order=True)),
+        key="regions",
+    )
+    st.dataframe(
+        progress.select("region_name", "status", "latest_period", "latest_value").rename(
+            {
+                "region_name": "Region",
+                "status": "Status",
+                "latest_period": "Jahr",
+                "latest_value": "Wert",
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader("Die Werte")
+if sample:
+    ui.sample_badge()
+table = queries.indicator_table(db, choice)
+shown = table.with_columns(table["Hinweis"].map_elements(ui.explain_flag, return_dtype=str))
+st.dataframe(
+    shown, hide_index=True, column_config={"Wert": st.column_config.NumberColumn(format="%.2f")}
+)
+downloads = st.container(horizontal=True)
+with downloads:
+    st.download_button(
+        "CSV herunterladen",
+        exports.csv_bytes(shown),
+        f"{choice}.csv",
+        "text/csv",
+        icon=":material/download:",
+    )
+    st.download_button(
+        "XLSX herunterladen",
+        exports.xlsx_bytes(shown, sheet=choice),
+        f"{choice}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
+
+st.subheader("Definition und Quelle")
+kinds = {
+    "level": "Bestand oder Anzahl",
+    "share": "Anteil",
+    "gap": "Lücke in Prozentpunkten (Parität 0)",
+    "parity": "Verhältnis (Parität 1,0)",
+}
+target_text = "kein Zielwert"
+if meta["target_value"] is not None:
+    target_text = f"{ui.number(meta['target_value'], digits)} {unit} bis {meta['target_year']}"
+    if meta["target_is_default"]:
+        target_text += " (Parität bis zum Fälligkeitsjahr des Ziels)"
+st.markdown(
+    f"{meta['description']}\n\n"
+    f"- **Berechnung:** {meta['formula_words']}\n"
+    f"- **Einheit:** {unit} · **Art:** {kinds[meta['kind']]} · "
+    f"**gewünschte Richtung:** {'steigend' if meta['direction'] == 'up' else 'fallend'}\n"
+    f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {target_text}\n"
+    f"- **Hinweis zur Quelle:** {meta['source_note'] or '–'}"
+)
+sources = queries.indicator_sources(db, choice)
+st.dataframe(
+    sources.select(
+        "title",
+        "table_code",
+        "publisher",
+        "licence",
+        "retrieved",
+        sources["is_sample"].replace_strict({True: "Beispieldaten", False: "amtlich"}).alias("Art"),
+    ).rename(
+        {
+            "title": "Quelle",
+            "table_code": "Tabelle",
+            "publisher": "Herausgeber",
+            "licence": "Lizenz",
+            "retrieved": "Stand",
+        }
+    ),
+    hide_index=True,
+    column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
+)

@@ -1,0 +1,165 @@
+"""Plotly figures: a frame in, a figure out; no Streamlit calls here.
+
+Every figure has a title with the unit, axis titles, whole-year ticks, German number format and
+colours from the Okabe–Ito palette, which colour-blind readers can tell apart.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SEX_COLOURS = {"insgesamt": "#0072B2", "weiblich": "#E69F00", "männlich": "#56B4E9"}
+SAMPLE_NOTE = "Beispieldaten – keine amtlichen Zahlen"
+
+
+def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
+    subtitle = f"Einheit: {unit}" + (f" · {SAMPLE_NOTE}" if sample else "")
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": subtitle}},
+        separators=",.",
+        colorway=OKABE_ITO,
+        template="plotly_white",
+        height=430,
+        margin={"t": 80, "b": 40, "l": 60, "r": 20},
+        legend={"orientation": "h", "y": -0.18},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text="Jahr", dtick=1, tickformat="d")
+    fig.update_yaxes(title_text=unit, rangemode="tozero" if unit == "%" else "normal")
+    return fig
+
+
+def _hover(unit: str) -> str:
+    return "%{y:,.2f} " + unit.replace("%", "%%") + "<extra>%{fullData.name}</extra>"
+
+
+def time_series(
+    values: pl.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    region: str,
+    baseline: tuple[int, float] | None,
+    target: tuple[int, float] | None,
+    sample: bool,
+) -> go.Figure:
+    """One region's series with its baseline, target, straight path to the target and trend.
+
+    `values` has period and value; a missing value stays a gap in the line.
+    """
+    periods, ys = values["period"].to_list(), values["value"].to_list()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=ys,
+            name=region,
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": OKABE_ITO[0], "width": 3},
+            hovertemplate=_hover(unit),
+        )
+    )
+    if baseline is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[baseline[0]],
+                y=[baseline[1]],
+                name=f"Basis {baseline[0]}",
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": "#000000"},
+                hovertemplate=_hover(unit),
+            )
+        )
+    if target is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[target[0]],
+                y=[target[1]],
+                name=f"Ziel {target[0]}",
+                mode="markers",
+                marker={"symbol": "diamond", "size": 14, "color": OKABE_ITO[5]},
+                hovertemplate=_hover(unit),
+            )
+        )
+        if baseline is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=[baseline[0], target[0]],
+                    y=[baseline[1], target[1]],
+                    name="Weg zum Ziel",
+                    mode="lines",
+                    line={"color": OKABE_ITO[5], "dash": "dash"},
+                    hoverinfo="skip",
+                )
+            )
+    trend = linear_trend(
+        values, since=baseline[0] if baseline else None, until=target[0] if target else None
+    )
+    if trend is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=trend[0],
+                y=trend[1],
+                name="Trend (linear seit Basis)",
+                mode="lines",
+                line={"color": OKABE_ITO[2], "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    return _layout(fig, title, unit, sample)
+
+
+def linear_trend(
+    values: pl.DataFrame, since: int | None, until: int | None
+) -> tuple[list[int], list[float]] | None:
+    """Least-squares line through the values since the baseline, drawn on to the target year.
+
+    >>> frame = pl.DataFrame({"period": [2019, 2020, 2021], "value": [1.0, 2.0, 3.0]})
+    >>> linear_trend(frame, since=2019, until=2023)
+    ([2019, 2023], [1.0, 5.0])
+    """
+    points = values.filter(pl.col("value").is_not_null())
+    if since is not None:
+        points = points.filter(pl.col("period") >= since)
+    if points.height < 2:
+        return None
+    xs, ys = points["period"].to_list(), points["value"].to_list()
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    end = max(until or xs[-1], xs[-1])
+    line_x = [xs[0], end]
+    return line_x, [round(mean_y + slope * (x - mean_x), 10) for x in line_x]
+
+
+def lines(
+    values: pl.DataFrame,
+    *,
+    by: str,
+    title: str,
+    unit: str,
+    sample: bool,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """One line per value of `by` (regions or sexes), gaps kept."""
+    fig = go.Figure()
+    for i, (key,) in enumerate(values.select(by).unique(maintain_order=True).iter_rows()):
+        part = values.filter(pl.col(by) == key)
+        colour = (colours or {}).get(key, OKABE_ITO[i % len(OKABE_ITO)])
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"].to_list(),
+                y=part["value"].to_list(),
+                name=key,
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": colour},
+                hovertemplate=_hover(unit),
+            )
+        )
+    return _layout(fig, title, unit, sample)
