@@ -285,8 +285,8 @@ def filtered_measures(
     return _run(
         db,
         """
-        SELECT f.name AS "Handlungsfeld", g.title AS "Ziel", m.title AS "Maßnahme",
-               m.owner AS "Federführung", m.state AS "Stand", m.due AS "Fällig",
+        SELECT m.title AS "Maßnahme", m.state AS "Stand", m.due AS "Fällig",
+               m.owner AS "Federführung", f.name AS "Handlungsfeld", g.title AS "Ziel",
                m.source_note AS "Quelle"
         FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
         WHERE (len(?) = 0 OR list_contains(?, f.id))

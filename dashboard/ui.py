@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -89,3 +90,32 @@ def explain_flag(flag: str | None) -> str:
         else:
             parts.append(part)
     return "; ".join(parts)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]#~$:<>|])")
+
+
+def md(text: str | None) -> str:
+    r"""Catalogue and source text made safe for Markdown: shown as written, never formatted.
+
+    Gender asterisks ("Expert*innen") would otherwise turn into italics.
+
+    >>> md("Expert*innen und Gründer*innen")
+    'Expert\\*innen und Gründer\\*innen'
+    """
+    return _MARKDOWN.sub(r"\\\1", text or "")
+
+
+def count(n: int, one: str, many: str) -> str:
+    """A count with the right grammatical number.
+
+    >>> count(1, "Ziel", "Ziele"), count(3, "Ziel", "Ziele")
+    ('1 Ziel', '3 Ziele')
+    """
+    return f"{n} {one if n == 1 else many}"
+
+
+def reason_caption(status: str | None, reason: str | None) -> None:
+    """The reason under a status, unless it only repeats the status."""
+    if reason and reason != status:
+        st.caption(md(reason))

@@ -52,6 +52,6 @@ warnings = info["warnings"] or []
 if warnings:
     st.warning(f"{len(warnings)} Hinweis(e) beim Einlesen:", icon=":material/warning:")
     for warning in warnings:
-        st.markdown(f"- {warning}")
+        st.markdown(f"- {ui.md(warning)}")
 else:
     st.success("Keine Hinweise beim Einlesen.", icon=":material/check:")

@@ -23,11 +23,11 @@ choice = st.selectbox(
 st.query_params["feld"] = choice
 
 field = fields.filter(fields["id"] == choice).row(0, named=True)
-st.title(field["name"])
+st.title(ui.md(field["name"]))
 ui.status_badge(field["status"], field["level"])
-st.caption(field["reason"])
+ui.reason_caption(field["status"], field["reason"])
 if field["description"]:
-    st.markdown(field["description"])
+    st.markdown(ui.md(field["description"]))
 
 goals = queries.goal_progress(db, region)
 indicators = queries.indicators(db, region)
@@ -35,10 +35,11 @@ measures = queries.measures(db)
 
 for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
     with st.container(border=True):
-        st.markdown(f"#### {goal['title']}")
+        st.markdown(f"#### {ui.md(goal['title'])}")
         ui.status_badge(goal["status"], goal["level"])
         due = f" · fällig {goal['due']}" if goal["due"] else ""
-        st.caption(f"Federführung: {goal['owner']}{due} · {goal['reason']}")
+        reason = "" if goal["reason"] == goal["status"] else f" · {goal['reason']}"
+        st.caption(ui.md(f"Federführung: {goal['owner']}{due}{reason}"))
         own = indicators.filter(indicators["goal_id"] == goal["id"])
         if own.is_empty():
             st.markdown("*Für dieses Ziel ist noch kein Indikator hinterlegt.*")
@@ -55,7 +56,7 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
             for ind in own.iter_rows(named=True):
                 st.page_link(
                     "app_pages/indikator.py",
-                    label=f"{ind['title']} – Zeitreihe, Vergleich und Quelle",
+                    label=ui.md(f"{ind['title']} – Zeitreihe, Vergleich und Quelle"),
                     icon=":material/show_chart:",
                     query_params={"indikator": ind["id"]},
                 )
@@ -64,4 +65,4 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
             st.markdown("**Maßnahmen**")
             for m in own_measures.iter_rows(named=True):
                 due_m = f", fällig {m['due']}" if m["due"] else ""
-                st.markdown(f"- {m['title']} — *{m['state']}*{due_m} ({m['owner']})")
+                st.markdown(f"- {ui.md(m['title'])} — *{m['state']}*{due_m} ({ui.md(m['owner'])})")

@@ -32,14 +32,14 @@ st.query_params["indikator"] = choice
 meta = indicators.filter(indicators["id"] == choice).row(0, named=True)
 unit, sample = meta["unit"], meta["uses_sample"]
 digits = ui.decimals_for(unit)
-st.title(meta["title"])
-st.caption(f"Ziel: {meta['goal_title']} · Handlungsfeld {meta['field_name']}")
+st.title(ui.md(meta["title"]))
+st.caption(ui.md(f"Ziel: {meta['goal_title']} · Handlungsfeld {meta['field_name']}"))
 badges = st.container(horizontal=True)
 with badges:
     ui.status_badge(meta["status"], meta["level"])
     if sample:
         ui.sample_badge()
-st.caption(meta["reason"] or "")
+ui.reason_caption(meta["status"], meta["reason"])
 
 progress = queries.indicator_progress(db, choice)
 values = queries.indicator_values(db, choice)
@@ -160,12 +160,12 @@ if meta["target_value"] is not None:
     if meta["target_is_default"]:
         target_text += " (Parität bis zum Fälligkeitsjahr des Ziels)"
 st.markdown(
-    f"{meta['description']}\n\n"
-    f"- **Berechnung:** {meta['formula_words']}\n"
-    f"- **Einheit:** {unit} · **Art:** {kinds[meta['kind']]} · "
+    f"{ui.md(meta['description'])}\n\n"
+    f"- **Berechnung:** {ui.md(meta['formula_words'])}\n"
+    f"- **Einheit:** {ui.md(unit)} · **Art:** {kinds[meta['kind']]} · "
     f"**gewünschte Richtung:** {'steigend' if meta['direction'] == 'up' else 'fallend'}\n"
-    f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {target_text}\n"
-    f"- **Hinweis zur Quelle:** {meta['source_note'] or '–'}"
+    f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {ui.md(target_text)}\n"
+    f"- **Hinweis zur Quelle:** {ui.md(meta['source_note']) or '–'}"
 )
 sources = queries.indicator_sources(db, choice)
 st.dataframe(

@@ -24,7 +24,7 @@ st.subheader("Alle Ziele auf einen Blick")
 columns = st.columns(len(ui.LEVELS))
 for column, (level, (icon, _, word)) in zip(columns, ui.LEVELS.items(), strict=True):
     count = goals.filter(goals["level"] == level).height
-    column.metric(f"{icon} {word}", f"{count} Ziele")
+    column.metric(f"{icon} {word}", ui.count(count, "Ziel", "Ziele"))
 st.caption(
     "gut: Ziel erreicht, auf Kurs oder deutlicher Fortschritt · langsam: mäßiger oder "
     "unzureichender Fortschritt · falsche Richtung: Verschlechterung · offen: nicht bewertbar "
@@ -34,10 +34,11 @@ st.caption(
 for field in fields.iter_rows(named=True):
     with st.container(border=True):
         head, link = st.columns([4, 1])
-        head.subheader(field["name"])
+        head.subheader(ui.md(field["name"]))
         with head:
             ui.status_badge(field["status"], field["level"])
-        head.caption(field["reason"])
+        with head:
+            ui.reason_caption(field["status"], field["reason"])
         link.page_link(
             "app_pages/handlungsfeld.py",
             label="Handlungsfeld öffnen",
@@ -45,7 +46,9 @@ for field in fields.iter_rows(named=True):
             query_params={"feld": field["id"]},
         )
         for goal in goals.filter(goals["field_id"] == field["id"]).iter_rows(named=True):
-            st.markdown(f"{ui.status_markdown(goal['status'], goal['level'])} {goal['title']}")
+            st.markdown(
+                f"{ui.status_markdown(goal['status'], goal['level'])} {ui.md(goal['title'])}"
+            )
 
 st.subheader("Was hat sich seit der letzten Auswertung geändert?")
 changes = queries.changes(db)
