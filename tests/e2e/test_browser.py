@@ -1,0 +1,169 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against `streamlit run`.
+
+`make test` installs Chromium (apt) and the Playwright package; without a Chromium on the
+machine these tests skip and say why. Screenshots go to tests/e2e/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+playwright = pytest.importorskip(
+    "playwright.sync_api", reason="the Playwright package is not installed"
+)
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+HEADINGS = {
+    "": "Übersicht",
+    "handlungsfeld?feld=wirtschaft": "Wirtschaft",
+    "indikator?indikator=verwaltung.neueinstellungen_mh_anteil": (
+        "Anteil der Neueinstellungen mit Migrationshintergrund"
+    ),
+    "massnahmen": "Maßnahmen",
+    "datenstand": "Datenstand",
+    "methodik": "Wie wird der Status berechnet?",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(shipped_warehouse: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "WIR_MONITOR_DB": str(shipped_warehouse)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def _open(page: object, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=stSkeleton]')"
+        " && !document.querySelector('[data-testid=stStatusWidget]')",
+        timeout=30_000,
+    )
+
+
+@pytest.mark.parametrize(
+    "path", list(HEADINGS), ids=[p.split("?")[0] or "uebersicht" for p in HEADINGS]
+)
+def test_page_renders(server: str, browser: object, path: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open(page, f"{server}/{path}")
+        assert HEADINGS[path] in page.locator("h1").all_inner_texts()
+        assert page.locator("[data-testid=stException]").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=ARTIFACTS / f"{path.split('?')[0] or 'uebersicht'}.png", full_page=True
+        )
+    finally:
+        page.close()
+
+
+def test_click_from_overview_to_indicator_and_download_csv(
+    server: str, browser: object, shipped_warehouse: Path, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open(page, server)
+        # Übersicht → Handlungsfeld Wirtschaft → an indicator, by clicking as a user would
+        page.locator("a[href*='feld=wirtschaft']", has_text="Handlungsfeld öffnen").click()
+        page.wait_for_selector("h1:has-text('Wirtschaft')", timeout=30_000)
+        page.locator("a[href*='indikator=wirtschaft.auszubildende_auslaendisch_anteil']").click()
+        page.wait_for_selector("h1:has-text('Anteil ausländischer Auszubildender')", timeout=30_000)
+        assert "indikator=wirtschaft.auszubildende_auslaendisch_anteil" in page.url
+        with page.expect_download() as info:
+            page.get_by_text("CSV herunterladen").click()
+        target = tmp_path / "download.csv"
+        info.value.save_as(target)
+    finally:
+        page.close()
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig")), delimiter=";"))
+    con = duckdb.connect(str(shipped_warehouse.resolve()), read_only=True)
+    try:
+        expected = con.execute(
+            "SELECT period, sex, value FROM indicator_values "
+            "WHERE indicator_id = 'wirtschaft.auszubildende_auslaendisch_anteil'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(expected) == 30  # 2015–2024, insgesamt / männlich / weiblich
+    assert list(rows[0]) == [
+        "Jahr",
+        "Region",
+        "Geschlecht",
+        "Wert",
+        "Einheit",
+        "Zähler",
+        "Nenner",
+        "Hinweis",
+    ]
+    got = {(int(r["Jahr"]), r["Geschlecht"]): float(r["Wert"].replace(",", ".")) for r in rows}
+    want = {(period, sex): value for period, sex, value in expected}
+    assert sorted(got) == sorted(want)
+    assert [got[k] for k in sorted(want)] == pytest.approx([want[k] for k in sorted(want)])
