@@ -115,6 +115,19 @@ def count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def status_counts(statuses: list[str], one: str, many: str) -> str:
+    """How many parts stand at each status, most frequent first.
+
+    >>> status_counts(["auf Kurs", "kein Indikator hinterlegt", "auf Kurs"], "Ziel", "Ziele")
+    '3 Ziele: 2 auf Kurs · 1 kein Indikator hinterlegt'
+    """
+    tally: dict[str, int] = {}
+    for status in statuses:
+        tally[status] = tally.get(status, 0) + 1
+    parts = " · ".join(f"{n} {s}" for s, n in sorted(tally.items(), key=lambda kv: -kv[1]))
+    return f"{count(len(statuses), one, many)}: {parts}"
+
+
 def reason_caption(status: str | None, reason: str | None) -> None:
     """The reason under a status, unless it only repeats the status."""
     if reason and reason != status:

@@ -62,7 +62,15 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                 )
         own_measures = measures.filter(measures["goal_id"] == goal["id"])
         if not own_measures.is_empty():
-            st.markdown("**Maßnahmen**")
+            states = {
+                "geplant": goal["measures_geplant"],
+                "beschlossen": goal["measures_beschlossen"],
+                "in Umsetzung": goal["measures_in_umsetzung"],
+                "umgesetzt": goal["measures_umgesetzt"],
+                "gestrichen": goal["measures_gestrichen"],
+            }
+            summary = ", ".join(f"{n} {state}" for state, n in states.items() if n)
+            st.markdown(f"**Maßnahmen** ({summary})")
             for m in own_measures.iter_rows(named=True):
                 due_m = f", fällig {m['due']}" if m["due"] else ""
                 st.markdown(f"- {ui.md(m['title'])} — *{m['state']}*{due_m} ({ui.md(m['owner'])})")

@@ -45,10 +45,12 @@ for field in fields.iter_rows(named=True):
             icon=":material/arrow_forward:",
             query_params={"feld": field["id"]},
         )
-        for goal in goals.filter(goals["field_id"] == field["id"]).iter_rows(named=True):
-            st.markdown(
-                f"{ui.status_markdown(goal['status'], goal['level'])} {ui.md(goal['title'])}"
-            )
+        own = goals.filter(goals["field_id"] == field["id"])
+        st.caption(ui.status_counts(own["status"].to_list(), "Ziel", "Ziele"))
+        for goal in own.iter_rows(named=True):
+            link = f"/handlungsfeld?feld={field['id']}"
+            badge = ui.status_markdown(goal["status"], goal["level"])
+            st.markdown(f"{badge} [{ui.md(goal['title'])}]({link})")
 
 st.subheader("Was hat sich seit der letzten Auswertung geändert?")
 changes = queries.changes(db)
