@@ -27,20 +27,24 @@ VALUE_SCHEMA: dict[str, pl.DataType] = {
     "denominator": pl.Float64(),
     "flag": pl.String(),
 }
-Parts = Mapping[tuple[str, str], pl.DataFrame]
+Parts = Mapping[str, pl.DataFrame]
 
 
-def partition(observations: pl.DataFrame) -> dict[tuple[str, str], pl.DataFrame]:
-    """Observations split once by (source, measure), so each series filters a small frame."""
-    return observations.partition_by("source", "measure", as_dict=True)  # type: ignore[return-value]
+def partition(observations: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Observations split once by measure, so that each series filters one small frame."""
+    return {
+        measure: frame
+        for (measure,), frame in observations.partition_by("measure", as_dict=True).items()
+    }
 
 
 def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[Problem]:
     """Every series must name a known source and measure and match at least one observation."""
     problems: list[Problem] = []
     measures: dict[str, list[str]] = {}
-    for source, measure in parts:
-        measures.setdefault(source, []).append(measure)
+    for measure, frame in parts.items():
+        for source in frame["source"].unique():
+            measures.setdefault(source, []).append(measure)
     for ind in catalog.indicators:
         for name, series in ind.series.items():
             entry, field = f'indicator "{ind.id}"', f"series.{name}"
@@ -151,12 +155,8 @@ def _summed(
 def _rows(
     series: Series, parts: Parts, regions: tuple[str, ...] | None, sex: str | None
 ) -> pl.DataFrame:
-    frames = [
-        parts[(source, series.measure)].with_columns(pl.lit(i).alias("priority"))
-        for i, source in enumerate(series.sources)
-        if (source, series.measure) in parts
-    ]
-    if not frames:
+    frame = parts.get(series.measure)
+    if frame is None:
         return pl.DataFrame(
             schema={
                 "region_code": pl.String,
@@ -166,19 +166,24 @@ def _rows(
                 "priority": pl.Int32,
             }
         )
-    rows = pl.concat(frames)
     wanted_sex: str | tuple[str, ...] = series.sex
     if sex is not None and series.sex in (TOTAL, ANY):
         wanted_sex = sex
     conditions = [
+        pl.col("source").is_in(list(series.sources)),
         _match("sex", wanted_sex),
         _match("nationality", series.nationality),
         _match_category(series.category),
     ]
     if regions is not None:
         conditions.append(pl.col("region_code").is_in(list(regions)))
-    return rows.filter(*conditions).select(
-        "region_code", "period", "value", "flag", pl.col("priority").cast(pl.Int32)
+    order = {source: i for i, source in enumerate(series.sources)}
+    return frame.filter(*conditions).select(
+        "region_code",
+        "period",
+        "value",
+        "flag",
+        pl.col("source").replace_strict(order, return_dtype=pl.Int32).alias("priority"),
     )
 
 

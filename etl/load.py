@@ -393,8 +393,45 @@ def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
                 )
             )
     if rows:
-        con.executemany(f"INSERT INTO indicators VALUES ({', '.join('?' * 19)})", rows)
-        con.executemany(f"INSERT INTO indicator_series VALUES ({', '.join('?' * 10)})", series_rows)
+        _insert(con, "indicators", pl.DataFrame(rows, schema=_INDICATOR_COLUMNS, orient="row"))
+        _insert(
+            con, "indicator_series", pl.DataFrame(series_rows, schema=_SERIES_COLUMNS, orient="row")
+        )
+
+
+_INDICATOR_COLUMNS = {
+    "id": pl.String,
+    "goal_id": pl.String,
+    "title": pl.String,
+    "description": pl.String,
+    "unit": pl.String,
+    "kind": pl.String,
+    "direction": pl.String,
+    "formula": pl.String,
+    "formula_words": pl.String,
+    "baseline_year": pl.Int32,
+    "target_value": pl.Float64,
+    "target_year": pl.Int32,
+    "target_is_default": pl.Boolean,
+    "contextual": pl.Boolean,
+    "by_sex": pl.Boolean,
+    "regions": pl.List(pl.String),
+    "source_note": pl.String,
+    "uses_sample": pl.Boolean,
+    "position": pl.Int32,
+}
+_SERIES_COLUMNS = {
+    "indicator_id": pl.String,
+    "name": pl.String,
+    "label": pl.String,
+    "sources": pl.List(pl.String),
+    "measure": pl.String,
+    "region": pl.String,
+    "sex": pl.List(pl.String),
+    "nationality": pl.List(pl.String),
+    "category": pl.List(pl.String),
+    "dash_as_zero": pl.Boolean,
+}
 
 
 def _as_list(value: str | tuple[str, ...]) -> list[str]:
