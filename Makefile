@@ -41,15 +41,10 @@ test: install chromium
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-BENCH_STAMP := $(VENV)/.bench-stamp
-$(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
-	touch $(BENCH_STAMP)
-
 # The national-scale benchmark: prints `name: value unit` lines, writes benchmarks/results.json.
 # BENCH_SCALE=0.1 runs a tenth of the data set; the default is the full one (about 25 M values).
 BENCH_SCALE ?= 1
-bench: $(BENCH_STAMP)
+bench: install
 	$(PY) -m benchmarks.run --scale $(BENCH_SCALE)
 
 clean:

@@ -31,6 +31,7 @@ MEASURES = [
     "Leistungsberechtigte nach SGB II",
 ]
 FLAT_MEASURE = "Schutzsuchende"
+UNITS = {"gap": "Prozentpunkte", "share": "%", "level": "Anzahl"}
 SYMBOLS = ["-", ".", "x", "/", "..."]
 SYMBOL_SHARE = [0.010, 0.003, 0.001, 0.0005, 0.0005]
 ENCODINGS = ["utf-8", "iso-8859-1", "cp1252"]
@@ -193,7 +194,8 @@ def write_catalog(path: Path, sources: list[str], kreise: list[str]) -> int:
     parts = [
         '[municipality]\nid = "hannover"\nname = "Landeshauptstadt Hannover"\n'
         'region_code = "03241001"\nstrategy = "Benchmark"\ncomparison = [\n'
-        '  { code = "03241", name = "Region Hannover" },\n  { code = "03", name = "Niedersachsen" },\n]\n'
+        '  { code = "03241", name = "Region Hannover" },\n'
+        '  { code = "03", name = "Niedersachsen" },\n]\n'
     ]
     for f in range(6):
         parts.append(f'[[field]]\nid = "f{f}"\nname = "Handlungsfeld {f + 1}"\n')
@@ -215,7 +217,7 @@ def write_catalog(path: Path, sources: list[str], kreise: list[str]) -> int:
             )
         head = (
             f'[[indicator]]\nid = "i{i:03d}"\ngoal = "{goal}"\ntitle = "Indikator {i}"\n'
-            f'unit = "{"Prozentpunkte" if kind == "gap" else "%" if kind == "share" else "Anzahl"}"\n'
+            f'unit = "{UNITS[kind]}"\n'
             f'kind = "{kind}"\nbaseline = 2015\nby_sex = {"true" if i % 4 == 0 else "false"}\n'
             + regions_line
         )

@@ -303,6 +303,7 @@ def _write(
     try:
         con.execute(SCHEMA)
         _write_catalog(con, inputs.catalog)
+        _write_other_regions(con, inputs, values)
         _write_indicators(con, inputs)
         _write_sources(con, inputs)
         _insert(con, "observations", inputs.observations.rename({"source": "source_id"}))
@@ -436,6 +437,28 @@ _SERIES_COLUMNS = {
 
 def _as_list(value: str | tuple[str, ...]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
+
+
+def _write_other_regions(
+    con: duckdb.DuckDBPyConnection, inputs: Inputs, values: pl.DataFrame
+) -> None:
+    """Regions an indicator is computed for beyond the catalogue's own, named as published."""
+    town = inputs.catalog.municipality
+    known = {town.region_code, *(r.code for r in town.comparison)}
+    extra = sorted(set(values["region_code"].unique().drop_nulls()) - known)
+    if not extra:
+        return
+    names = (
+        inputs.observations.filter(pl.col("region_code").is_in(extra))
+        .group_by("region_code")
+        .agg(pl.col("region_name").drop_nulls().first())
+        .sort("region_code")
+    )
+    start = len(known)
+    con.executemany(
+        "INSERT INTO regions VALUES (?, ?, 'other', ?)",
+        [(code, name or code, start + i) for i, (code, name) in enumerate(names.iter_rows())],
+    )
 
 
 def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
