@@ -8,6 +8,7 @@ analyst's decision per indicator series (see DESIGN.md).
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from pathlib import Path
 
@@ -251,3 +252,30 @@ def finish(frame: pl.DataFrame, source: str) -> pl.DataFrame:
         pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
         for name, dtype in TIDY_SCHEMA.items()
     )
+
+
+def width_error(text: str, width: int, file: str, first_line: int) -> SourceFileError:
+    """Name the first line of `text` (numbered from `first_line`) without `width` fields."""
+    for n, line in enumerate(text.splitlines(), start=first_line):
+        count = len(line.split(";"))
+        if line and count != width:
+            return SourceFileError.one(
+                file, f"expected {width} fields separated by ';', found {count}", line=n
+            )
+    return SourceFileError.one(file, "the rows could not be split into fields")
+
+
+def read_table(text: str, file: str) -> pl.DataFrame:
+    """A `;`-separated table with one header row, every cell as text, rows numbered in `line`."""
+    try:
+        rows = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")), separator=";", infer_schema=False, quote_char='"'
+        )
+    except pl.exceptions.NoDataError:
+        raise SourceFileError.one(
+            file, "the file is empty; expected a header and data rows"
+        ) from None
+    except pl.exceptions.ComputeError:
+        header, _, body = text.partition("\n")
+        raise width_error(body, len(header.split(";")), file, first_line=2) from None
+    return rows.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))

@@ -8,7 +8,6 @@ itself is the same for all.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from etl.readers._common import (
     normalise_sex,
     parse_time,
     parse_values,
+    read_table,
     read_text,
 )
 
@@ -115,16 +115,7 @@ def read(path: Path, fmt: str, source: str | None = None) -> pl.DataFrame:
     header = text.split("\n", 1)[0].strip().split(";")
     if header != spec.columns:
         raise _header_error(file, header, spec)
-    try:
-        rows = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            separator=";",
-            infer_schema=False,
-            quote_char='"',
-        )
-    except pl.exceptions.ComputeError:
-        raise _width_error(text, file, len(spec.columns)) from None
-    rows = rows.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
+    rows = read_table(text, file)
     return _tidy(rows, spec, file, source)
 
 
@@ -152,17 +143,6 @@ def _header_error(file: str, header: list[str], spec: CityFormat) -> SourceFileE
         f"expected: {expected}",
         line=1,
     )
-
-
-def _width_error(text: str, file: str, width: int) -> SourceFileError:
-    for n, line in enumerate(text.splitlines()[1:], start=2):
-        if line and len(line.split(";")) != width:
-            return SourceFileError.one(
-                file,
-                f"expected {width} fields separated by ';', found {len(line.split(';'))}",
-                line=n,
-            )
-    return SourceFileError.one(file, "the rows could not be split into fields")
 
 
 def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.DataFrame:

@@ -9,7 +9,6 @@ may mix regional levels (Germany, Länder, Kreise) from row to row.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from etl.readers._common import (
     normalise_sex,
     parse_time,
     parse_values,
+    read_table,
     read_text,
 )
 
@@ -50,19 +50,7 @@ def read(path: Path, source: str | None = None) -> pl.DataFrame:
     file = display_name(path)
     text = _text(path, file)
     source = source or path.stem
-    try:
-        rows = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            separator=";",
-            infer_schema=False,
-            quote_char='"',
-        )
-    except pl.exceptions.ComputeError:
-        raise _width_error(text, file) from None
-    except pl.exceptions.NoDataError:
-        raise SourceFileError.one(
-            file, "the file is empty; expected a header and data rows"
-        ) from None
+    rows = read_table(text, file)
     missing = [c for c in REQUIRED if c not in rows.columns]
     if missing:
         sep_hint = (
@@ -80,7 +68,6 @@ def read(path: Path, source: str | None = None) -> pl.DataFrame:
                 raise SourceFileError.one(
                     file, f"missing column {i}_variable_{part} beside {i}_variable_code", line=1
                 )
-    rows = rows.with_row_index("line", offset=2).with_columns(pl.col("line").cast(pl.Int64))
     return _tidy(rows, variables, file, source)
 
 
@@ -98,20 +85,6 @@ def _text(path: Path, file: str) -> str:
     except (zipfile.BadZipFile, OSError) as exc:
         raise SourceFileError.one(file, f"not a readable ZIP archive ({exc})") from None
     return decode(data, f"{file}!{members[0]}")[0]
-
-
-def _width_error(text: str, file: str) -> SourceFileError:
-    lines = text.splitlines()
-    width = len(lines[0].split(";")) if lines else 0
-    for n, line in enumerate(lines[1:], start=2):
-        if line and len(line.split(";")) != width:
-            return SourceFileError.one(
-                file,
-                f"expected {width} fields separated by ';' as in the header, "
-                f"found {len(line.split(';'))}",
-                line=n,
-            )
-    return SourceFileError.one(file, "the rows could not be split into fields")
 
 
 def _tidy(rows: pl.DataFrame, variables: list[int], file: str, source: str) -> pl.DataFrame:

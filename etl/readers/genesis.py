@@ -30,6 +30,7 @@ from etl.readers._common import (
     parse_time,
     parse_values,
     read_text,
+    width_error,
 )
 
 _DATA_ROW = re.compile(r"^(?:\d{4}|\d{2}\.\d{2}\.\d{4});")
@@ -251,7 +252,7 @@ def _parse_block(block: str, width: int, file: str, first_line: int) -> pl.DataF
             quote_char='"',
         )
     except pl.exceptions.ComputeError:
-        raise _width_error(block, width, file, first_line) from None
+        raise width_error(block, width, file, first_line) from None
     rows = rows.with_row_index("line", offset=first_line).with_columns(
         pl.col("line").cast(pl.Int64)
     )
@@ -274,18 +275,6 @@ def _parse_block(block: str, width: int, file: str, first_line: int) -> pl.DataF
                 column=str(empty_keys[0] + 1),
             )
     return rows
-
-
-def _width_error(block: str, width: int, file: str, first_line: int) -> SourceFileError:
-    for n, line in enumerate(block.splitlines()):
-        count = len(line.split(";"))
-        if count != width:
-            return SourceFileError.one(
-                file,
-                f"expected {width} fields separated by ';', found {count}",
-                line=first_line + n,
-            )
-    return SourceFileError.one(file, "the data rows could not be split into fields")
 
 
 def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.DataFrame:
