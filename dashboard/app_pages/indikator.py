@@ -134,14 +134,14 @@ downloads = st.container(horizontal=True)
 with downloads:
     st.download_button(
         "CSV herunterladen",
-        exports.csv_bytes(shown),
+        lambda: exports.csv_bytes(shown),  # built on click, not on every view
         f"{choice}.csv",
         "text/csv",
         icon=":material/download:",
     )
     st.download_button(
         "XLSX herunterladen",
-        exports.xlsx_bytes(shown, sheet=choice),
+        lambda: exports.xlsx_bytes(shown, sheet=choice),
         f"{choice}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
