@@ -41,8 +41,14 @@ def partition(observations: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[Problem]:
     """Every series must name a known source and measure and match at least one observation."""
     problems: list[Problem] = []
+    # The distinct breakdowns per measure are few; whether a filter matches anything is decided
+    # on them rather than on every observation.
+    keys = {
+        measure: frame.select("source", "sex", "nationality", "category").unique()
+        for measure, frame in parts.items()
+    }
     measures: dict[str, list[str]] = {}
-    for measure, frame in parts.items():
+    for measure, frame in keys.items():
         for source in frame["source"].unique():
             measures.setdefault(source, []).append(measure)
     for ind in catalog.indicators:
@@ -74,7 +80,7 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                     )
                 )
                 continue
-            if _rows(series, parts, regions=None, sex=None).is_empty():
+            if keys[series.measure].filter(*_conditions(series, None, None)).is_empty():
                 problems.append(
                     Problem(
                         catalog.path,
@@ -88,7 +94,12 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
 
 
 def compute_all(catalog: Catalog, parts: Parts) -> pl.DataFrame:
-    frames = [compute(ind, catalog, parts) for ind in catalog.indicators]
+    # Indicators need a few regions of data sets that may hold thousands: cut every measure to
+    # those once, instead of filtering the whole frame again for every series.
+    needed = {code for ind in catalog.indicators for code in catalog.regions_of(ind)}
+    needed |= {s.region for ind in catalog.indicators for s in ind.series.values() if s.region}
+    small = {m: f.filter(pl.col("region_code").is_in(list(needed))) for m, f in parts.items()}
+    frames = [compute(ind, catalog, small) for ind in catalog.indicators]
     return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
 
 
@@ -166,6 +177,18 @@ def _rows(
                 "priority": pl.Int32,
             }
         )
+    order = {source: i for i, source in enumerate(series.sources)}
+    return frame.filter(*_conditions(series, regions, sex)).select(
+        "region_code",
+        "period",
+        "value",
+        "flag",
+        pl.col("source").replace_strict(order, return_dtype=pl.Int32).alias("priority"),
+    )
+
+
+def _conditions(series: Series, regions: tuple[str, ...] | None, sex: str | None) -> list[pl.Expr]:
+    """The series' filter; `sex` replaces a total or "*" where a breakdown by sex is computed."""
     wanted_sex: str | tuple[str, ...] = series.sex
     if sex is not None and series.sex in (TOTAL, ANY):
         wanted_sex = sex
@@ -177,14 +200,7 @@ def _rows(
     ]
     if regions is not None:
         conditions.append(pl.col("region_code").is_in(list(regions)))
-    order = {source: i for i, source in enumerate(series.sources)}
-    return frame.filter(*conditions).select(
-        "region_code",
-        "period",
-        "value",
-        "flag",
-        pl.col("source").replace_strict(order, return_dtype=pl.Int32).alias("priority"),
-    )
+    return conditions
 
 
 def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
