@@ -84,25 +84,6 @@ def build_info(db: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def fields(db: str) -> pl.DataFrame:
-    return _run(db, "SELECT id, name, description FROM fields ORDER BY position")
-
-
-@st.cache_data(show_spinner=False)
-def goals(db: str, field_id: str | None = None) -> pl.DataFrame:
-    return _run(
-        db,
-        """
-        SELECT g.id, g.field_id, f.name AS field_name, g.title, g.owner, g.due
-        FROM goals g JOIN fields f ON f.id = g.field_id
-        WHERE ? IS NULL OR g.field_id = ?
-        ORDER BY f.position, g.position
-        """,
-        [field_id, field_id],
-    )
-
-
-@st.cache_data(show_spinner=False)
 def regions(db: str) -> dict[str, str]:
     """Region code → name, the municipality first."""
     return dict(_run(db, "SELECT code, name FROM regions ORDER BY position").iter_rows())
@@ -194,33 +175,6 @@ def indicator_progress(db: str, indicator_id: str) -> pl.DataFrame:
         LEFT JOIN regions r ON r.code = p.region_code
         WHERE p.indicator_id = ? ORDER BY r.position
         """,
-        [indicator_id],
-    )
-
-
-@st.cache_data(show_spinner=False)
-def indicator_sources(db: str, indicator_id: str) -> pl.DataFrame:
-    """The sources behind an indicator, with table code, publisher, licence and date."""
-    return _run(
-        db,
-        """
-        SELECT DISTINCT s.id, s.title, s.publisher, s.table_code, s.licence, s.retrieved,
-               s.is_sample, s.file, s.url
-        FROM indicator_series x, unnest(x.sources) AS u(source_id)
-        JOIN sources s ON s.id = u.source_id
-        WHERE x.indicator_id = ?
-        ORDER BY s.is_sample, s.id
-        """,
-        [indicator_id],
-    )
-
-
-@st.cache_data(show_spinner=False)
-def indicator_series(db: str, indicator_id: str) -> pl.DataFrame:
-    return _run(
-        db,
-        "SELECT name, label, sources, measure, sex, nationality, category, dash_as_zero "
-        "FROM indicator_series WHERE indicator_id = ?",
         [indicator_id],
     )
 
@@ -354,3 +308,23 @@ def indicator_overview(db: str, region: str, goal_id: str) -> pl.DataFrame:
 
 def _with_unit(value: float | None, unit: str) -> str:
     return f"{number(value, decimals_for(unit))} {unit}" if value is not None else "–"
+
+
+@st.cache_data(show_spinner=False)
+def source_table(db: str, indicator_id: str | None = None) -> pl.DataFrame:
+    """Sources as the pages list them, German headers; only an indicator's where one is named."""
+    return _run(
+        db,
+        """
+        SELECT s.title AS "Quelle",
+               CASE WHEN s.is_sample THEN 'Beispieldaten' ELSE 'amtlich' END AS "Art",
+               s.retrieved AS "Stand", s.table_code AS "Tabelle", s.publisher AS "Herausgeber",
+               s.licence AS "Lizenz", s.rows AS "Werte", s.file AS "Datei"
+        FROM sources s
+        WHERE ? IS NULL OR s.id IN (
+            SELECT unnest(x.sources) FROM indicator_series x WHERE x.indicator_id = ?
+        )
+        ORDER BY s.is_sample, s.id
+        """,
+        [indicator_id, indicator_id],
+    )

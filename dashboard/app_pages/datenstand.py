@@ -12,26 +12,7 @@ st.title("Datenstand")
 sources = queries.sources(db)
 st.subheader("Quellen")
 st.dataframe(
-    sources.select(
-        "title",
-        sources["is_sample"].replace_strict({True: "Beispieldaten", False: "amtlich"}).alias("Art"),
-        "retrieved",
-        "table_code",
-        "publisher",
-        "licence",
-        "rows",
-        "file",
-    ).rename(
-        {
-            "title": "Quelle",
-            "retrieved": "Stand",
-            "table_code": "Tabelle",
-            "publisher": "Herausgeber",
-            "licence": "Lizenz",
-            "rows": "Werte",
-            "file": "Datei",
-        }
-    ),
+    queries.source_table(db),
     hide_index=True,
     column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
 )

@@ -167,24 +167,8 @@ st.markdown(
     f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {ui.md(target_text)}\n"
     f"- **Hinweis zur Quelle:** {ui.md(meta['source_note']) or '–'}"
 )
-sources = queries.indicator_sources(db, choice)
 st.dataframe(
-    sources.select(
-        "title",
-        "table_code",
-        "publisher",
-        "licence",
-        "retrieved",
-        sources["is_sample"].replace_strict({True: "Beispieldaten", False: "amtlich"}).alias("Art"),
-    ).rename(
-        {
-            "title": "Quelle",
-            "table_code": "Tabelle",
-            "publisher": "Herausgeber",
-            "licence": "Lizenz",
-            "retrieved": "Stand",
-        }
-    ),
+    queries.source_table(db, choice).drop("Datei", "Werte"),
     hide_index=True,
     column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
 )
