@@ -84,12 +84,6 @@ def build_info(db: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def regions(db: str) -> dict[str, str]:
-    """Region code → name, the municipality first."""
-    return dict(_run(db, "SELECT code, name FROM regions ORDER BY position").iter_rows())
-
-
-@st.cache_data(show_spinner=False)
 def data_dates(db: str) -> dict:
     """The newest data year shown and the newest source date."""
     return _run(
@@ -131,23 +125,20 @@ def goal_progress(db: str, region: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def indicators(db: str, region: str) -> pl.DataFrame:
-    """Every indicator with its goal, field, status in `region` and its series for a sparkline."""
+    """Every indicator with its goal, field and status in `region`."""
     return _run(
         db,
         """
         SELECT i.*, g.field_id, g.title AS goal_title, f.name AS field_name,
                p.status, p.level, p.reason, p.latest_period, p.latest_value,
-               p.baseline_period, p.baseline_value,
-               (SELECT list(v.value ORDER BY v.period) FROM indicator_values v
-                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
-                   AS sparkline
+               p.baseline_period, p.baseline_value
         FROM indicators i
         JOIN goals g ON g.id = i.goal_id
         JOIN fields f ON f.id = g.field_id
         LEFT JOIN indicator_progress p ON p.indicator_id = i.id AND p.region_code = ?
         ORDER BY f.position, g.position, i.position
         """,
-        [region, region],
+        [region],
     )
 
 
