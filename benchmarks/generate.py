@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from etl.readers import ffcsv
+
 YEARS = list(range(2000, 2025))
 SEXES = ["Insgesamt", "männlich", "weiblich"]
 NATIONALITIES = ["Insgesamt", "Deutsche", "Ausländer"]
@@ -112,13 +114,7 @@ def classic_text(land_code: str, frame: pl.DataFrame) -> str:
 
 
 def flat_text(frame: pl.DataFrame) -> str:
-    header = (
-        "statistics_code;statistics_label;time_code;time_label;time;"
-        "1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;"
-        "2_variable_code;2_variable_label;2_variable_attribute_code;2_variable_attribute_label;"
-        "3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;"
-        "value;value_unit;value_variable_code;value_variable_label"
-    )
+    header = ffcsv.header(3)
     sex_code = {"Insgesamt": "", "männlich": "GESM", "weiblich": "GESW"}
     nat_code = {"Insgesamt": "", "Deutsche": "NATD", "Ausländer": "NATA"}
     body = frame.select(

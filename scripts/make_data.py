@@ -17,6 +17,8 @@ import random
 import zipfile
 from pathlib import Path
 
+from etl.readers import ffcsv
+
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 YEARS = list(range(2015, 2025))
 HANNOVER = ("03241001", "Hannover, Landeshauptstadt")
@@ -238,11 +240,6 @@ def personal() -> None:
 
 
 # --- population: flat files -----------------------------------------------------------------
-FF_HEADER = (
-    "statistics_code;statistics_label;time_code;time_label;time;"
-    "1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;"
-    "2_variable_code;2_variable_label;2_variable_attribute_code;2_variable_attribute_label"
-)
 SEXES = [("", "Insgesamt"), ("GESM", "männlich"), ("GESW", "weiblich")]
 REGION_LEVEL = {
     HANNOVER: ("KREISE", "Kreise und kreisfreie Städte"),
@@ -256,7 +253,7 @@ POPULATION_2024 = {  # Regionalstatistik 12411-01-01-4, 31.12.2024
 
 
 def population_official() -> None:
-    lines = [FF_HEADER + ";value;value_unit;value_variable_code;value_variable_label"]
+    lines = [ffcsv.header(2)]
     for region, values in POPULATION_2024.items():
         level, label = REGION_LEVEL[region]
         for (code, sex), value in zip(SEXES, values, strict=True):
@@ -290,13 +287,7 @@ POPULATION_SAMPLE = {  # total at 31.12., foreign share in %
 
 
 def population_sample() -> None:
-    header = (
-        "statistics_code;statistics_label;time_code;time_label;time;"
-        "1_variable_code;1_variable_label;1_variable_attribute_code;1_variable_attribute_label;"
-        "2_variable_code;2_variable_label;2_variable_attribute_code;2_variable_attribute_label;"
-        "3_variable_code;3_variable_label;3_variable_attribute_code;3_variable_attribute_label;"
-        "value;value_unit;value_variable_code;value_variable_label"
-    )
+    header = ffcsv.header(3)
     lines = [header]
     nats = [("", "Insgesamt"), ("NATD", "deutsch"), ("NATA", "ausländisch")]
     for region, (totals, shares) in POPULATION_SAMPLE.items():

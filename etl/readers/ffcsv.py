@@ -45,6 +45,35 @@ REQUIRED = (
 _VARIABLE = re.compile(r"^(\d+)_variable_code$")
 
 
+def header(n_variables: int) -> str:
+    """The header line of a flat file with `n_variables` variables, as the API writes it.
+
+    >>> header(1).split(";")[4:7]
+    ['time', '1_variable_code', '1_variable_label']
+    >>> header(2).count("_variable_code"), header(2).endswith("value_variable_label")
+    (3, True)
+    """
+    variables = [
+        f"{i}_variable_{part}"
+        for i in range(1, n_variables + 1)
+        for part in ("code", "label", "attribute_code", "attribute_label")
+    ]
+    return ";".join(
+        [
+            "statistics_code",
+            "statistics_label",
+            "time_code",
+            "time_label",
+            "time",
+            *variables,
+            "value",
+            "value_unit",
+            "value_variable_code",
+            "value_variable_label",
+        ]
+    )
+
+
 def read(path: Path, source: str | None = None) -> pl.DataFrame:
     """Read one ffcsv file (or the ZIP it is delivered in) into the tidy frame."""
     file = display_name(path)
