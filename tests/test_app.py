@@ -6,13 +6,14 @@ import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from etl import load
 from tests import test_chain
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_shipped_data
 
 APP = ROOT / "dashboard" / "streamlit_app.py"
 PAGES = sorted(re.findall(r'"(app_pages/\w+\.py)"', APP.read_text("utf-8")))
@@ -189,3 +190,31 @@ def test_empty_warehouse_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     at = _app(monkeypatch, empty)
     assert not at.exception
     assert "leer oder unvollständig" in at.warning[0].value
+
+
+def test_regions_beyond_the_catalogue_are_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An indicator computed for a region the catalogue does not list (here Region Hannover, once
+    it is no comparison region) shows it by its published name, and its page renders."""
+    data = copy_shipped_data(tmp_path / "data")
+    catalogue = (ROOT / "indicators.toml").read_text("utf-8")
+    comparison = '    { code = "03241", name = "Region Hannover" },\n'
+    assert comparison in catalogue
+    (tmp_path / "indicators.toml").write_text(catalogue.replace(comparison, ""), encoding="utf-8")
+    link = data / "warehouse.duckdb"
+    load.build(tmp_path / "indicators.toml", data, link)
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    try:
+        rows = con.execute("SELECT name, role FROM regions WHERE code = '03241'").fetchall()
+    finally:
+        con.close()
+    assert rows == [("Region Hannover, Landkreis", "other")]
+    at = _app(
+        monkeypatch,
+        link,
+        "app_pages/indikator.py",
+        indikator="verwaltung.personal_vollzeitaequivalente",
+    )
+    assert not at.exception
+    assert not at.error

@@ -146,3 +146,25 @@ def test_unlisted_file_is_a_warning(data_dir: Path) -> None:
     (data_dir / "raw" / "neu.csv").write_text("x", encoding="utf-8")
     inputs = load.gather(ROOT / "indicators.toml", data_dir)
     assert any("raw/neu.csv: not described in sources.toml" in w for w in inputs.warnings)
+
+
+def test_changes_since_the_previous_build(data_dir: Path) -> None:
+    link = data_dir / "warehouse.duckdb"
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    [(first_built, previous)] = _query(link, "SELECT built_at, previous_built_at FROM build_info")
+    assert previous is None
+    assert _query(link, "SELECT count(*) FROM changes") == [(0,)]
+
+    register = data_dir / "raw" / "beispiel_gewerberegister.csv"
+    register.write_text(
+        register.read_text("utf-8").replace(";Hannover;GbR;", ";Hannover;GbR ;", 1),
+        encoding="utf-8",
+    )
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    assert _query(link, "SELECT previous_built_at FROM build_info") == [(first_built,)]
+    assert _query(link, "SELECT kind, id FROM changes") == [
+        ("Quelle aktualisiert", "gewerberegister")
+    ]
+
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    assert _query(link, "SELECT count(*) FROM changes") == [(0,)]
