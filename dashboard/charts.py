@@ -12,6 +12,11 @@ import polars as pl
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SEX_COLOURS = {"insgesamt": "#0072B2", "weiblich": "#E69F00", "männlich": "#56B4E9"}
 SAMPLE_NOTE = "Beispieldaten – keine amtlichen Zahlen"
+# An assumed target is drawn apart from adopted ones: grey (5.7:1 on white), open marker.
+ASSUMED_GREY = "#666666"
+# Each line of a chart differs by marker and dash too, never by colour alone.
+MARKERS = ["circle", "square", "triangle-up", "diamond", "x", "star", "cross", "hexagon"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
 
 
 def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
@@ -44,10 +49,12 @@ def time_series(
     baseline: tuple[int, float] | None,
     target: tuple[int, float] | None,
     sample: bool,
+    target_assumed: bool = False,
 ) -> go.Figure:
     """One region's series with its baseline, target, straight path to the target and trend.
 
-    `values` has period and value; a missing value stays a gap in the line.
+    `values` has period and value; a missing value stays a gap in the line. An assumed target
+    (set by no decision) is drawn in grey with an open marker and named "angenommen".
     """
     periods, ys = values["period"].to_list(), values["value"].to_list()
     fig = go.Figure()
@@ -74,13 +81,20 @@ def time_series(
             )
         )
     if target is not None:
+        colour = ASSUMED_GREY if target_assumed else OKABE_ITO[5]
+        suffix = " (angenommen)" if target_assumed else ""
         fig.add_trace(
             go.Scatter(
                 x=[target[0]],
                 y=[target[1]],
-                name=f"Ziel {target[0]}",
+                name=f"Ziel {target[0]}{suffix}",
                 mode="markers",
-                marker={"symbol": "diamond", "size": 14, "color": OKABE_ITO[5]},
+                marker={
+                    "symbol": "diamond-open" if target_assumed else "diamond",
+                    "size": 14,
+                    "color": colour,
+                    "line": {"width": 2, "color": colour},
+                },
                 hovertemplate=_hover(unit),
             )
         )
@@ -89,9 +103,9 @@ def time_series(
                 go.Scatter(
                     x=[baseline[0], target[0]],
                     y=[baseline[1], target[1]],
-                    name="Weg zum Ziel",
+                    name=f"Weg zum Ziel{suffix}",
                     mode="lines",
-                    line={"color": OKABE_ITO[5], "dash": "dash"},
+                    line={"color": colour, "dash": "longdashdot" if target_assumed else "dash"},
                     hoverinfo="skip",
                 )
             )
@@ -158,8 +172,22 @@ def lines(
                 name=key,
                 mode="lines+markers",
                 connectgaps=False,
-                line={"color": colour},
+                line={"color": colour, "dash": DASHES[i % len(DASHES)], "width": 2},
+                marker={"symbol": MARKERS[i % len(MARKERS)], "size": 8},
                 hovertemplate=_hover(unit),
             )
         )
     return _layout(fig, title, unit, sample)
+
+
+def as_index(values: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Each line as an index, its first year with a value = 100, so that counts of regions of
+    very different size can be compared by their course.
+
+    >>> frame = pl.DataFrame({"r": ["A", "A", "B", "B"], "period": [2019, 2020, 2019, 2020],
+    ...                       "value": [1300.0, 1430.0, 8519.0, 8519.0]})
+    >>> as_index(frame, "r")["value"].to_list()
+    [100.0, 110.0, 100.0, 100.0]
+    """
+    first = pl.col("value").drop_nulls().first().over(by)
+    return values.with_columns((100 * pl.col("value") / first).alias("value"))

@@ -17,8 +17,6 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard.ui import decimals_for, number
-
 ROOT = Path(__file__).resolve().parent.parent
 # Tests and a second municipality point the dashboard at another warehouse with this variable.
 DB_ENV = "WIR_MONITOR_DB"
@@ -84,15 +82,21 @@ def build_info(db: str) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def data_dates(db: str) -> dict:
-    """The newest data year shown and the newest source date."""
+def data_dates(db: str, region: str) -> dict:
+    """The newest data year shown, how many indicators end years before it, the newest source
+    date, and whether any source is sample data."""
     return _run(
         db,
         """
         SELECT (SELECT max(latest_period) FROM indicator_progress) AS newest_period,
+               (SELECT count(*) FROM indicator_progress
+                WHERE region_code = ? AND data_until IS NOT NULL) AS stale_indicators,
+               (SELECT min(data_until) FROM indicator_progress
+                WHERE region_code = ?) AS oldest_data_until,
                (SELECT max(retrieved) FROM sources) AS newest_retrieved,
                (SELECT bool_or(is_sample) FROM sources) AS any_sample
         """,
+        [region, region],
     ).row(0, named=True)
 
 
@@ -114,7 +118,8 @@ def goal_progress(db: str, region: str) -> pl.DataFrame:
     return _run(
         db,
         """
-        SELECT g.id, g.field_id, g.title, g.owner, g.due, g.description, p.*
+        SELECT g.id, g.field_id, g.title, g.owner, g.due, g.due_kind, g.due_source,
+               g.description, p.*
         FROM goals g JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         JOIN fields f ON f.id = g.field_id
         ORDER BY f.position, g.position
@@ -131,7 +136,8 @@ def indicators(db: str, region: str) -> pl.DataFrame:
         """
         SELECT i.*, g.field_id, g.title AS goal_title, f.name AS field_name,
                p.status, p.level, p.reason, p.latest_period, p.latest_value,
-               p.baseline_period, p.baseline_value
+               p.baseline_period, p.baseline_value, p.uses_sample AS status_on_sample,
+               p.data_until
         FROM indicators i
         JOIN goals g ON g.id = i.goal_id
         JOIN fields f ON f.id = g.field_id
@@ -148,7 +154,7 @@ def indicator_values(db: str, indicator_id: str) -> pl.DataFrame:
         db,
         """
         SELECT v.period, v.region_code, r.name AS region_name, v.sex, v.value,
-               v.numerator, v.denominator, v.flag
+               v.numerator, v.denominator, v.flag, v.is_sample
         FROM indicator_values v LEFT JOIN regions r ON r.code = v.region_code
         WHERE v.indicator_id = ?
         ORDER BY r.position, v.sex, v.period
@@ -204,101 +210,80 @@ def document(db: str, name: str) -> str | None:
 
 
 @st.cache_data(show_spinner=False)
-def indicator_table(db: str, indicator_id: str, region: str | None = None) -> pl.DataFrame:
-    """The values of an indicator as the page shows and downloads them, with German headers."""
+def indicator_rows(db: str, indicator_id: str) -> list[dict]:
+    """The values of an indicator with each series' own figure, as plain rows for the table."""
     return _run(
         db,
         """
-        SELECT v.period AS "Jahr", r.name AS "Region", v.sex AS "Geschlecht",
-               v.value AS "Wert", i.unit AS "Einheit", v.numerator AS "Zähler",
-               v.denominator AS "Nenner", v.flag AS "Hinweis"
+        SELECT v.period, r.name AS region, v.sex, v.value, v.flag, v.is_sample, v.inputs
         FROM indicator_values v
-        JOIN indicators i ON i.id = v.indicator_id
         LEFT JOIN regions r ON r.code = v.region_code
-        WHERE v.indicator_id = ? AND (? IS NULL OR v.region_code = ?)
+        WHERE v.indicator_id = ?
         ORDER BY r.position, v.sex, v.period
         """,
-        [indicator_id, region, region],
-    )
+        [indicator_id],
+    ).to_dicts()
+
+
+@st.cache_data(show_spinner=False)
+def series_labels(db: str, indicator_id: str) -> dict[str, str]:
+    """Each input series' name and the label a reader sees, in catalogue order."""
+    rows = _run(
+        db,
+        "SELECT name, label FROM indicator_series WHERE indicator_id = ? ORDER BY rowid",
+        [indicator_id],
+    ).rows()
+    return dict(rows)
 
 
 @st.cache_data(show_spinner=False)
 def filtered_measures(
-    db: str, fields: list[str], owners: list[str], states: list[str]
+    db: str, region: str, fields: list[str], owners: list[str], states: list[str]
 ) -> pl.DataFrame:
-    """Measures filtered by field, owner and state; an empty choice means all."""
+    """Measures filtered by field, owner and state (an empty choice means all), each with the
+    outcome status of its goal, marked where that status rests on sample data."""
     return _run(
         db,
         """
         SELECT m.title AS "Maßnahme", m.state AS "Stand", m.due AS "Fällig",
                m.owner AS "Federführung", f.name AS "Handlungsfeld", g.title AS "Ziel",
+               p.status || CASE WHEN p.uses_sample THEN ' (Beispieldaten)' ELSE '' END
+                   AS "Status des Ziels",
                m.source_note AS "Quelle"
         FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
+        LEFT JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         WHERE (len(?) = 0 OR list_contains(?, f.id))
           AND (len(?) = 0 OR list_contains(?, m.owner))
           AND (len(?) = 0 OR list_contains(?, m.state))
         ORDER BY f.position, g.position, m.position
         """,
-        [fields, fields, owners, owners, states, states],
+        [region, fields, fields, owners, owners, states, states],
     )
 
 
-STATUS_SYMBOL = {"gut": "✓", "langsam": "◐", "falsch": "✗", "offen": "○"}
-
-
 @st.cache_data(show_spinner=False)
-def indicator_overview(db: str, region: str, goal_id: str) -> pl.DataFrame:
-    """A goal's indicators as the field page lists them: sparkline, latest value, target, status."""
-    frame = _run(
+def indicator_overview(db: str, region: str, goal_id: str) -> list[dict]:
+    """A goal's indicators as the field page lists them: series, latest value, target, status."""
+    return _run(
         db,
         """
-        SELECT i.title AS "Indikator",
+        SELECT i.id, i.title,
                (SELECT list(v.value ORDER BY v.period) FROM indicator_values v
                 WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
-                   AS "Verlauf",
-               p.latest_value, p.latest_period AS "Jahr", p.target_value, p.target_year,
-               i.unit, p.status, p.level, i.uses_sample
+                   AS series,
+               (SELECT list(v.period ORDER BY v.period) FROM indicator_values v
+                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
+                   AS periods,
+               p.latest_value, p.latest_period, p.target_value, p.target_year, p.target_kind,
+               i.unit, p.status, p.level, i.uses_sample, p.uses_sample AS status_on_sample,
+               p.data_until
         FROM indicators i
         LEFT JOIN indicator_progress p ON p.indicator_id = i.id AND p.region_code = ?
         WHERE i.goal_id = ?
         ORDER BY i.position
         """,
-        [region, region, goal_id],
-    )
-    return frame.select(
-        "Indikator",
-        "Verlauf",
-        pl.struct("latest_value", "unit")
-        .map_elements(lambda r: _with_unit(r["latest_value"], r["unit"]), return_dtype=pl.String)
-        .alias("Aktuell"),
-        "Jahr",
-        pl.struct("target_value", "target_year", "unit")
-        .map_elements(
-            lambda r: (
-                f"{_with_unit(r['target_value'], r['unit'])} bis {r['target_year']}"
-                if r["target_value"] is not None
-                else "kein Zielwert"
-            ),
-            return_dtype=pl.String,
-        )
-        .alias("Ziel"),
-        pl.struct("status", "level")
-        .map_elements(
-            lambda r: (
-                f"{STATUS_SYMBOL.get(r['level'] or 'offen')} {r['status'] or 'nicht bewertbar'}"
-            ),
-            return_dtype=pl.String,
-        )
-        .alias("Status"),
-        pl.when(pl.col("uses_sample"))
-        .then(pl.lit("Beispieldaten"))
-        .otherwise(pl.lit("amtlich"))
-        .alias("Daten"),
-    )
-
-
-def _with_unit(value: float | None, unit: str) -> str:
-    return f"{number(value, decimals_for(unit))} {unit}" if value is not None else "–"
+        [region, region, region, goal_id],
+    ).to_dicts()
 
 
 @st.cache_data(show_spinner=False)

@@ -56,7 +56,7 @@ except queries.NoWarehouse as exc:
     st.stop()
 
 town = queries.municipality(db)
-dates = queries.data_dates(db)
+dates = queries.data_dates(db, town["region_code"])
 with st.sidebar:
     st.markdown(f"**WIR-Monitor {town['name']}**  \n{town['strategy']}")
     st.caption(f"Auswertung vom {ui.local_time(queries.build_info(db)['built_at'])}")

@@ -59,6 +59,14 @@ class FieldOfAction(Strict):
     description: str = ""
 
 
+# Where a target or a due year comes from. "adopted": set by a decision (council paper, steering
+# group); "derived": computed from an adopted rule ("half of the expert groups" → 50 %);
+# "assumed": set by the analyst where no paper gives one. Only adopted and derived targets decide a
+# status; an assumed one is drawn and labelled, never judged against (docs/progress.md).
+TargetKind = Literal["adopted", "derived", "assumed"]
+TARGET_KINDS = ("adopted", "derived", "assumed")
+
+
 class Goal(Strict):
     """A Ziel: its official title, who is responsible, and by when (the SMART parts)."""
 
@@ -67,6 +75,9 @@ class Goal(Strict):
     title: Text
     owner: Text
     due: Year | None = None
+    # A due year that no paper gives is "assumed" and says so on screen.
+    due_kind: TargetKind = "assumed"
+    due_source: str = ""
     description: str = ""
 
 
@@ -112,8 +123,18 @@ class Series(Strict):
 
 
 class Target(Strict):
+    """A target value by a year, with where it comes from (the decision, paper or report)."""
+
     value: float
     year: Year
+    source: Text
+    kind: TargetKind
+
+
+ASSUMED_PARITY_SOURCE = (
+    "Annahme der Statistikstelle: Parität bis zum Fälligkeitsjahr des Ziels "
+    "(kein Beschluss nennt einen Zielwert)"
+)
 
 
 KINDS = ("level", "share", "gap", "parity")
@@ -155,11 +176,16 @@ class Catalog(Strict):
         return (town.region_code, *(r.code for r in town.comparison))
 
     def target_of(self, indicator: Indicator) -> Target | None:
-        """The indicator's target; gap and parity ones aim at parity by their goal's due year."""
+        """The indicator's target; without one, gap and parity indicators get parity by their
+        goal's due year as an *assumed* target, which is drawn but decides no status."""
         if indicator.target is not None or indicator.kind not in PARITY:
             return indicator.target
         due = next((g.due for g in self.goals if g.id == indicator.goal), None)
-        return Target(value=PARITY[indicator.kind], year=due) if due else None
+        if not due:
+            return None
+        return Target(
+            value=PARITY[indicator.kind], year=due, source=ASSUMED_PARITY_SOURCE, kind="assumed"
+        )
 
 
 # The TOML tables an analyst may write, with the model of one entry each.
@@ -250,7 +276,17 @@ def _check_indicators(
     indicators: list[Indicator], goals: list[Goal], file: str, problems: list[Problem]
 ) -> None:
     """What one entry cannot check alone: the formula, the target against the baseline."""
-    due = {g.id: g.due for g in goals}
+    for goal in goals:
+        if goal.due is not None and goal.due_kind != "assumed" and not goal.due_source.strip():
+            problems.append(
+                Problem(
+                    file,
+                    f"a due year of kind {goal.due_kind} needs the decision that sets it; give "
+                    'due_source = "…" or due_kind = "assumed"',
+                    entry=f'goal "{goal.id}"',
+                    field="due_source",
+                )
+            )
     for ind in indicators:
         entry = f'indicator "{ind.id}"'
         try:
@@ -264,15 +300,5 @@ def _check_indicators(
                     f"must be after the baseline year ({ind.baseline})",
                     entry=entry,
                     field="target.year",
-                )
-            )
-        if ind.kind in PARITY and ind.target is None and not due.get(ind.goal):
-            problems.append(
-                Problem(
-                    file,
-                    f"a {ind.kind} indicator needs a target year: give target = {{ value = "
-                    f"{PARITY[ind.kind]:g}, year = … }} or a due year on its goal",
-                    entry=entry,
-                    field="target",
                 )
             )

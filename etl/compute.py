@@ -26,6 +26,10 @@ VALUE_SCHEMA: dict[str, pl.DataType] = {
     "numerator": pl.Float64(),
     "denominator": pl.Float64(),
     "flag": pl.String(),
+    # Lineage of the value: every series' own figure, and the sources the figures came from
+    # (a value is sample data if any of them is a sample source).
+    "inputs": pl.List(pl.Struct({"series": pl.String, "value": pl.Float64, "flag": pl.String})),
+    "sources": pl.List(pl.String),
 }
 Parts = Mapping[str, pl.DataFrame]
 
@@ -126,7 +130,7 @@ def _inputs(
     joined: pl.DataFrame | None = None
     for name, series in indicator.series.items():
         summed = _summed(series, parts, regions, sex).rename(
-            {"value": f"value_{name}", "flag": f"flag_{name}"}
+            {"value": f"value_{name}", "flag": f"flag_{name}", "sources": f"sources_{name}"}
         )
         joined = (
             summed
@@ -154,13 +158,14 @@ def _summed(
     summed = rows.group_by("region_code", "period").agg(
         pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("value"),
         pl.col("flag").filter(pl.col("value").is_null()).first().alias("flag"),
+        pl.col("source").unique().sort().alias("sources"),
     )
     if series.region:
         # A fixed region (a benchmark) serves every region the indicator is computed for.
         summed = summed.drop("region_code").join(
             pl.DataFrame({"region_code": list(regions)}), how="cross"
         )
-    return summed.select("region_code", "period", "value", "flag")
+    return summed.select("region_code", "period", "value", "flag", "sources")
 
 
 def _rows(
@@ -174,6 +179,7 @@ def _rows(
                 "period": pl.Int32,
                 "value": pl.Float64,
                 "flag": pl.String,
+                "source": pl.String,
                 "priority": pl.Int32,
             }
         )
@@ -183,6 +189,7 @@ def _rows(
         "period",
         "value",
         "flag",
+        "source",
         pl.col("source").replace_strict(order, return_dtype=pl.Int32).alias("priority"),
     )
 
@@ -238,7 +245,9 @@ def _evaluate(
     columns = inputs.rename({f"value_{n}": n for n in names})
     ratio = parsed.parts()
     numerator, denominator = (
-        ratio if ratio else (pl.lit(None, pl.Float64), pl.lit(None, pl.Float64))
+        (pl.col(ratio[0]), pl.col(ratio[1]))
+        if ratio
+        else (pl.lit(None, pl.Float64), pl.lit(None, pl.Float64))
     )
     missing = [
         pl.when(pl.col(n).is_null()).then(
@@ -254,6 +263,18 @@ def _evaluate(
         numerator.alias("numerator"),
         denominator.alias("denominator"),
         pl.concat_str(missing, separator="; ", ignore_nulls=True).alias("missing"),
+        pl.concat_list(
+            pl.struct(
+                pl.lit(n).alias("series"),
+                pl.col(n).alias("value"),
+                pl.col(f"flag_{n}").alias("flag"),
+            )
+            for n in names
+        ).alias("inputs"),
+        pl.concat_list(pl.col(f"sources_{n}").fill_null([]) for n in names)
+        .list.unique()
+        .list.sort()
+        .alias("sources"),
     )
     finite = pl.col("raw").is_finite().fill_null(False)
     return result.select(
@@ -269,4 +290,6 @@ def _evaluate(
         .when(pl.col("raw").is_not_null() & ~finite)
         .then(pl.lit("Division durch 0"))
         .alias("flag"),
+        "inputs",
+        "sources",
     )

@@ -32,11 +32,35 @@ class Formula:
         """The formula as a polars expression over columns named like the series."""
         return _to_polars(self.tree)
 
-    def parts(self) -> tuple[pl.Expr, pl.Expr] | None:
-        """Numerator and denominator where the formula is a ratio `a / b` (or `k * a / b`)."""
-        if isinstance(self.tree, ast.BinOp) and isinstance(self.tree.op, ast.Div):
-            return _to_polars(self.tree.left), _to_polars(self.tree.right)
+    def parts(self) -> tuple[str, str] | None:
+        """The series counted and the series counted against, where the formula is a ratio of
+        two series, `a / b`, scaled or not (`100 * a / b`, `10000 * a / b`).
+
+        A scale factor is not part of the count: "100 * neu_mh / neu" has the numerator neu_mh
+        (109 hires), never 100 × neu_mh. Other formulas have no numerator and denominator.
+
+        >>> parse("100 * neu_mh / neu", {"neu_mh", "neu"}).parts()
+        ('neu_mh', 'neu')
+        >>> parse("(a / b) / (c / d)", {"a", "b", "c", "d"}).parts() is None
+        True
+        """
+        tree = self.tree
+        if not (isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div)):
+            return None
+        top, bottom = _unscaled(tree.left), _unscaled(tree.right)
+        if isinstance(top, ast.Name) and isinstance(bottom, ast.Name):
+            return top.id, bottom.id
         return None
+
+
+def _unscaled(node: ast.expr) -> ast.expr:
+    """`k * x` or `x * k` with a number k is x; anything else stays as it is."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        if isinstance(node.left, ast.Constant):
+            return node.right
+        if isinstance(node.right, ast.Constant):
+            return node.left
+    return node
 
 
 def parse(text: str, names: set[str] | frozenset[str]) -> Formula:

@@ -52,7 +52,7 @@ CREATE TABLE regions (code VARCHAR, name VARCHAR, role VARCHAR, position INTEGER
 CREATE TABLE fields (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, position INTEGER);
 CREATE TABLE goals (
     id VARCHAR PRIMARY KEY, field_id VARCHAR, title VARCHAR, owner VARCHAR, due INTEGER,
-    description VARCHAR, position INTEGER
+    description VARCHAR, position INTEGER, due_kind VARCHAR, due_source VARCHAR
 );
 CREATE TABLE measures (
     id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, owner VARCHAR, state VARCHAR,
@@ -61,8 +61,9 @@ CREATE TABLE measures (
 CREATE TABLE indicators (
     id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, description VARCHAR, unit VARCHAR,
     kind VARCHAR, direction VARCHAR, formula VARCHAR, formula_words VARCHAR, baseline_year INTEGER,
-    target_value DOUBLE, target_year INTEGER, target_is_default BOOLEAN, contextual BOOLEAN,
-    by_sex BOOLEAN, regions VARCHAR[], source_note VARCHAR, uses_sample BOOLEAN, position INTEGER
+    target_value DOUBLE, target_year INTEGER, target_source VARCHAR, target_kind VARCHAR,
+    contextual BOOLEAN, by_sex BOOLEAN, regions VARCHAR[], source_note VARCHAR,
+    uses_sample BOOLEAN, position INTEGER
 );
 CREATE TABLE indicator_series (
     indicator_id VARCHAR, name VARCHAR, label VARCHAR, sources VARCHAR[], measure VARCHAR,
@@ -70,7 +71,9 @@ CREATE TABLE indicator_series (
 );
 CREATE TABLE indicator_values (
     indicator_id VARCHAR, region_code VARCHAR, period INTEGER, sex VARCHAR, value DOUBLE,
-    numerator DOUBLE, denominator DOUBLE, flag VARCHAR
+    numerator DOUBLE, denominator DOUBLE, flag VARCHAR,
+    inputs STRUCT(series VARCHAR, value DOUBLE, flag VARCHAR)[], sources VARCHAR[],
+    is_sample BOOLEAN
 );
 CREATE TABLE build_info (
     built_at TIMESTAMP, code_version VARCHAR, catalogue_sha256 VARCHAR, warnings VARCHAR[],
@@ -172,8 +175,11 @@ def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) ->
 def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
     """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
     inputs = gather(catalog_path, data_dir)
-    values = compute.compute_all(inputs.catalog, inputs.parts)
-    tables = progress.progress_tables(inputs.catalog, values)
+    samples = {s.id: s.title for s in inputs.manifest.sources if s.is_sample}
+    values = compute.compute_all(inputs.catalog, inputs.parts).with_columns(
+        pl.col("sources").list.eval(pl.element().is_in(list(samples))).list.any().alias("is_sample")
+    )
+    tables = progress.progress_tables(inputs.catalog, values, samples)
     link = link.absolute()
     link.parent.mkdir(parents=True, exist_ok=True)
     with _lock(link):
@@ -304,7 +310,7 @@ def _write(
         con.execute(SCHEMA)
         _write_catalog(con, inputs.catalog)
         _write_other_regions(con, inputs, values)
-        _write_indicators(con, inputs)
+        _write_indicators(con, inputs, values)
         _write_sources(con, inputs)
         _insert(con, "observations", inputs.observations.rename({"source": "source_id"}))
         _insert(con, "indicator_values", values)
@@ -346,15 +352,16 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     con.unregister("incoming")
 
 
-def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
+def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs, values: pl.DataFrame) -> None:
     catalog = inputs.catalog
-    samples = {s.id for s in inputs.manifest.sources if s.is_sample}
+    # An indicator shows sample data where any of its computed values rests on a sample source
+    # (the status itself carries its own mark in indicator_progress).
+    on_sample = set(values.filter(pl.col("is_sample"))["indicator_id"].unique())
     rows, series_rows = [], []
     for position, ind in enumerate(catalog.indicators):
         target = catalog.target_of(ind)
         parsed = formula.parse(ind.formula, set(ind.series))
         labels = {name: s.label or name for name, s in ind.series.items()}
-        sources = {src for s in ind.series.values() for src in s.sources}
         rows.append(
             (
                 ind.id,
@@ -369,12 +376,13 @@ def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
                 ind.baseline,
                 target.value if target else None,
                 target.year if target else None,
-                target is not None and ind.target is None,
+                target.source if target else None,
+                target.kind if target else None,
                 ind.contextual,
                 ind.by_sex,
                 list(catalog.regions_of(ind)),
                 ind.source_note,
-                bool(sources & samples),
+                ind.id in on_sample,
                 position,
             )
         )
@@ -413,7 +421,8 @@ _INDICATOR_COLUMNS = {
     "baseline_year": pl.Int32,
     "target_value": pl.Float64,
     "target_year": pl.Int32,
-    "target_is_default": pl.Boolean,
+    "target_source": pl.String,
+    "target_kind": pl.String,
     "contextual": pl.Boolean,
     "by_sex": pl.Boolean,
     "regions": pl.List(pl.String),
@@ -476,9 +485,9 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         [(f.id, f.name, f.description, i) for i, f in enumerate(catalog.fields)],
     )
     con.executemany(
-        "INSERT INTO goals VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO goals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (g.id, g.field, g.title, g.owner, g.due, g.description, i)
+            (g.id, g.field, g.title, g.owner, g.due, g.description, i, g.due_kind, g.due_source)
             for i, g in enumerate(catalog.goals)
         ],
     )

@@ -70,13 +70,23 @@ def _validate(
         return None
 
 
+# What an analyst should write where a key is missing that a reader of the screen relies on.
+_MISSING_HINTS = {
+    ("target", "source"): "name the decision, paper or report that sets this target, with its "
+    'section, e.g. source = "Drucksache 2472/2019, Abschnitt 2.2"',
+    ("target", "kind"): "adopted (set by a decision), derived (computed from an adopted rule) or "
+    "assumed (set by the analyst)",
+}
+
+
 def _message(error: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = ", ".join(model.model_fields)
         return f"unknown key (allowed: {allowed})"
     if kind == "missing":
-        return "required, but missing"
+        hint = _MISSING_HINTS.get(tuple(str(part) for part in error["loc"][-2:]))
+        return f"required, but missing{f' ({hint})' if hint else ''}"
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern")
         if pattern == ID_PATTERN:

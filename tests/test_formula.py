@@ -20,11 +20,14 @@ def test_evaluates_on_columns() -> None:
     frame = pl.DataFrame({"a": [30.0, 1.0], "b": [120.0, 0.0]})
     formula = parse("100 * a / b", NAMES)
     assert frame.select(formula.expression().alias("x"))["x"].to_list() == [25.0, float("inf")]
-    numerator, denominator = formula.parts()
-    assert frame.select(numerator.alias("n"), denominator.alias("d")).rows() == [
-        (3000.0, 120.0),
-        (100.0, 0.0),
-    ]
+    # The scale factor is not part of the count: 30 of 120, not 3000 of 120 (issue #8).
+    assert formula.parts() == ("a", "b")
+
+
+def test_parts_drop_a_scale_factor_on_either_side() -> None:
+    assert parse("10000 * a / b", NAMES).parts() == ("a", "b")
+    assert parse("a * 100 / b", NAMES).parts() == ("a", "b")
+    assert parse("a / (b * 1000)", NAMES).parts() == ("a", "b")
 
 
 def test_precedence_and_unary_minus() -> None:
@@ -33,8 +36,10 @@ def test_precedence_and_unary_minus() -> None:
     assert frame.select(parse("(a + b) / c - 1", NAMES).expression())[0, 0] == 0.25
 
 
-def test_parts_only_for_a_ratio() -> None:
+def test_parts_only_for_a_ratio_of_two_series() -> None:
     assert parse("a - b", NAMES).parts() is None
+    assert parse("(a + b) / c", NAMES).parts() is None
+    assert parse("a * b / c", NAMES).parts() is None
 
 
 def test_in_words() -> None:

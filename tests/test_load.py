@@ -20,7 +20,7 @@ CONTRACT = {
     "measures": "id goal_id title owner state due",
     "build_info": "built_at code_version catalogue_sha256 warnings",
     "indicators": "id goal_id title description unit kind direction formula baseline_year "
-    "target_value target_year contextual source_note",
+    "target_value target_year target_source target_kind contextual source_note",
     "indicator_values": "indicator_id region_code period sex value numerator denominator flag",
     "indicator_progress": "indicator_id region_code baseline_period baseline_value latest_period "
     "latest_value target_year target_value actual_rate required_rate status reason",

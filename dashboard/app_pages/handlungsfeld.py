@@ -24,7 +24,9 @@ st.query_params["feld"] = choice
 
 field = fields.filter(fields["id"] == choice).row(0, named=True)
 st.title(ui.md(field["name"]))
-ui.status_badge(field["status"], field["level"])
+ui.status_badge(
+    field["status"], field["level"], sample=field["uses_sample"], data_until=field["data_until"]
+)
 ui.reason_caption(field["status"], field["reason"])
 if field["description"]:
     st.markdown(ui.md(field["description"]))
@@ -36,8 +38,17 @@ measures = queries.measures(db)
 for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
     with st.container(border=True):
         st.markdown(f"#### {ui.md(goal['title'])}")
-        ui.status_badge(goal["status"], goal["level"])
-        due = f" · fällig {goal['due']}" if goal["due"] else ""
+        ui.status_badge(
+            goal["status"],
+            goal["level"],
+            sample=goal["uses_sample"],
+            data_until=goal["data_until"],
+        )
+        due = ""
+        if goal["due"]:
+            due = f" · fällig {goal['due']}" + (
+                " (angenommen)" if goal["due_kind"] == "assumed" else ""
+            )
         reason = "" if goal["reason"] == goal["status"] else f" · {goal['reason']}"
         st.caption(ui.md(f"Federführung: {goal['owner']}{due}{reason}"))
         own = indicators.filter(indicators["goal_id"] == goal["id"])
@@ -46,13 +57,20 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
         else:
             if own["uses_sample"].any():
                 ui.sample_badge()
-            st.dataframe(
-                queries.indicator_overview(db, region, goal["id"]),
-                hide_index=True,
-                column_config={
-                    "Verlauf": st.column_config.LineChartColumn("Verlauf", width="small"),
-                },
-            )
+            # One table per status level, so that each sparkline takes its status colour.
+            for colour, rows in ui.overview_by_level(
+                queries.indicator_overview(db, region, goal["id"])
+            ):
+                st.dataframe(
+                    rows,
+                    hide_index=True,
+                    column_config={
+                        "Indikator": st.column_config.TextColumn("Indikator", width=300),
+                        "Verlauf": st.column_config.LineChartColumn(
+                            "Verlauf", width="small", color=colour
+                        ),
+                    },
+                )
             for ind in own.iter_rows(named=True):
                 st.page_link(
                     "app_pages/indikator.py",

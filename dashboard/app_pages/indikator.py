@@ -32,14 +32,23 @@ st.query_params["indikator"] = choice
 meta = indicators.filter(indicators["id"] == choice).row(0, named=True)
 unit, sample = meta["unit"], meta["uses_sample"]
 digits = ui.decimals_for(unit)
+assumed = meta["target_kind"] == "assumed"
 st.title(ui.md(meta["title"]))
 st.caption(ui.md(f"Ziel: {meta['goal_title']} · Handlungsfeld {meta['field_name']}"))
-badges = st.container(horizontal=True)
-with badges:
-    ui.status_badge(meta["status"], meta["level"])
-    if sample:
-        ui.sample_badge()
+ui.status_badge(
+    meta["status"],
+    meta["level"],
+    sample=bool(meta["status_on_sample"]),
+    data_until=meta["data_until"],
+)
+if sample and not meta["status_on_sample"]:
+    ui.sample_badge()  # the chart holds sample years, the status does not rest on them
 ui.reason_caption(meta["status"], meta["reason"])
+if assumed:
+    st.caption(
+        "Kein beschlossener Zielwert: Der gezeigte Zielwert ist angenommen und entscheidet den "
+        "Status nicht."
+    )
 
 progress = queries.indicator_progress(db, choice)
 values = queries.indicator_values(db, choice)
@@ -61,6 +70,7 @@ figure = charts.time_series(
     baseline=base,
     target=target,
     sample=sample,
+    target_assumed=assumed,
 )
 first, last = own.drop_nulls("value").head(1), own.drop_nulls("value").tail(1)
 alt = f"Liniendiagramm {meta['title']}, {town['name']}"
@@ -70,7 +80,8 @@ if first.height:
         f"{last['period'][0]} {ui.number(last['value'][0], digits)} {unit}"
     )
 if target:
-    alt += f"; Ziel {ui.number(target[1], digits)} {unit} bis {target[0]}"
+    alt += f"; {'angenommenes ' if assumed else ''}Ziel {ui.number(target[1], digits)} {unit} "
+    alt += f"bis {target[0]}"
 st.plotly_chart(figure, alt=alt, key="series")
 gaps = own.filter(own["value"].is_null())
 if gaps.height:
@@ -98,50 +109,71 @@ if meta["by_sex"]:
 
 compared = values.filter(values["sex"] == "insgesamt")
 if compared["region_code"].n_unique() > 1:
+    # Counts of regions of very different size say nothing side by side (Niedersachsen 8.519,
+    # Hannover 1.300): they are compared by their course, as an index; shares and rates as they are.
+    as_index = meta["kind"] == "level" and not unit.startswith("je ")
+    shown_unit = "Index, erstes Jahr = 100" if as_index else unit
     st.plotly_chart(
         charts.lines(
-            compared,
+            charts.as_index(compared, "region_name") if as_index else compared,
             by="region_name",
-            title=f"{meta['title']} im Vergleich der Regionen",
-            unit=unit,
-            sample=sample,
+            title=f"{meta['title']} im Vergleich der Regionen"
+            + (" (Entwicklung, erstes Jahr = 100)" if as_index else ""),
+            unit=shown_unit,
+            sample=bool(compared["is_sample"].any()),
         ),
         alt=f"Liniendiagramm {meta['title']} für "
-        + ", ".join(compared["region_name"].unique(maintain_order=True)),
+        + ", ".join(compared["region_name"].unique(maintain_order=True))
+        + (" als Index, erstes Jahr mit Wert = 100" if as_index else ""),
         key="regions",
     )
     st.dataframe(
-        progress.select("region_name", "status", "latest_period", "latest_value").rename(
+        [
             {
-                "region_name": "Region",
-                "status": "Status",
-                "latest_period": "Jahr",
-                "latest_value": "Wert",
+                "Region": r["region_name"],
+                "Status": ui.status_text(
+                    r["status"], sample=r["uses_sample"], data_until=r["data_until"]
+                ),
+                "Jahr": str(r["latest_period"] or "–"),
+                "Wert": ui.with_unit(r["latest_value"], unit),
             }
-        ),
+            for r in progress.iter_rows(named=True)
+        ],
         hide_index=True,
     )
 
 st.subheader("Die Werte")
 if sample:
     ui.sample_badge()
-table = queries.indicator_table(db, choice)
-shown = table.with_columns(table["Hinweis"].map_elements(ui.explain_flag, return_dtype=str))
-st.dataframe(
-    shown, hide_index=True, column_config={"Wert": st.column_config.NumberColumn(format="%.2f")}
-)
+labels = queries.series_labels(db, choice)
+screen, download = ui.values_tables(queries.indicator_rows(db, choice), labels, unit)
+st.dataframe(screen, hide_index=True)
+sources = queries.source_table(db, choice)
+citation = {
+    "Titel": meta["title"],
+    "Einheit": unit,
+    "Definition": meta["description"],
+    "Berechnung": meta["formula_words"],
+    "Quelle": " / ".join(
+        f"{r['Quelle']} ({r['Herausgeber']}, Tabelle {r['Tabelle'] or '–'}, "
+        f"Stand {ui.date(r['Stand'])}, Lizenz: {r['Lizenz']})"
+        for r in sources.iter_rows(named=True)
+    ),
+    "Beispieldaten": ui.yes_no(sample),
+    "Auswertung": ui.local_time(queries.build_info(db)["built_at"]),
+}
 downloads = st.container(horizontal=True)
 with downloads:
     st.download_button(
         "CSV herunterladen",
-        lambda: exports.csv_bytes(shown),  # built on click, not on every view
+        lambda: exports.csv_bytes(exports.frame(download), citation),  # built on click only
         f"{choice}.csv",
         "text/csv",
         icon=":material/download:",
     )
     st.download_button(
         "XLSX herunterladen",
-        lambda: exports.xlsx_bytes(shown, sheet=choice),
+        lambda: exports.xlsx_bytes(exports.frame(download), sheet="Daten", meta=citation),
         f"{choice}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
@@ -157,8 +189,7 @@ kinds = {
 target_text = "kein Zielwert"
 if meta["target_value"] is not None:
     target_text = f"{ui.number(meta['target_value'], digits)} {unit} bis {meta['target_year']}"
-    if meta["target_is_default"]:
-        target_text += " (Parität bis zum Fälligkeitsjahr des Ziels)"
+    target_text += f" ({ui.TARGET_KINDS[meta['target_kind']]}; Quelle: {meta['target_source']})"
 st.markdown(
     f"{ui.md(meta['description'])}\n\n"
     f"- **Berechnung:** {ui.md(meta['formula_words'])}\n"

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import queries
 
 db = queries.current()
+region = queries.municipality(db)["region_code"]
 st.title("Maßnahmen")
 every = queries.measures(db)
 fields = dict(zip(every["field_id"], every["field_name"], strict=True))
@@ -21,7 +22,7 @@ chosen_states = columns[2].multiselect(
     ["geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen"],
     placeholder="alle",
 )
-shown = queries.filtered_measures(db, chosen_fields, chosen_owners, chosen_states)
+shown = queries.filtered_measures(db, region, chosen_fields, chosen_owners, chosen_states)
 st.caption(f"{shown.height} von {every.height} Maßnahmen")
 st.dataframe(
     shown, hide_index=True, column_config={"Fällig": st.column_config.NumberColumn(format="%d")}

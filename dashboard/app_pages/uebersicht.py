@@ -8,23 +8,27 @@ db = queries.current()
 town = queries.municipality(db)
 region = town["region_code"]
 info = queries.build_info(db)
-dates = queries.data_dates(db)
-
-st.title("Übersicht")
-st.caption(
-    f"{town['strategy']} · Auswertung vom {ui.local_time(info['built_at'])} · "
-    f"neuestes Datenjahr {dates['newest_period'] or '–'} · "
-    f"neuester Quellenstand {dates['newest_retrieved'].strftime('%d.%m.%Y')}"
-)
-
+dates = queries.data_dates(db, region)
 goals = queries.goal_progress(db, region)
 fields = queries.field_progress(db, region)
+
+st.title("Übersicht")
+assessed = goals.filter(goals["assessed"] > 0)
+on_sample = assessed.filter(assessed["uses_sample"])
+st.markdown(ui.sample_share(assessed.height, on_sample.height, on_sample["only_sample"].sum()))
+st.caption(
+    f"{town['strategy']} · Auswertung vom {ui.local_time(info['built_at'])} · "
+    + ui.data_years(dates["newest_period"], dates["stale_indicators"], dates["oldest_data_until"])
+    + f" · neuester Quellenstand {ui.date(dates['newest_retrieved'])}"
+)
 
 st.subheader("Alle Ziele auf einen Blick")
 columns = st.columns(len(ui.LEVELS))
 for column, (level, (icon, _, word)) in zip(columns, ui.LEVELS.items(), strict=True):
-    count = goals.filter(goals["level"] == level).height
-    column.metric(f"{icon} {word}", ui.count(count, "Ziel", "Ziele"))
+    at_level = goals.filter(goals["level"] == level)
+    column.metric(f"{icon} {word}", ui.count(at_level.height, "Ziel", "Ziele"))
+    if level != "offen":
+        column.caption(f"davon {at_level['uses_sample'].sum()} auf Beispieldaten")
 st.caption(
     "gut: Ziel erreicht, auf Kurs oder deutlicher Fortschritt · langsam: mäßiger oder "
     "unzureichender Fortschritt · falsche Richtung: Verschlechterung · offen: nicht bewertbar "
@@ -36,7 +40,12 @@ for field in fields.iter_rows(named=True):
         head, link = st.columns([4, 1])
         head.subheader(ui.md(field["name"]))
         with head:
-            ui.status_badge(field["status"], field["level"])
+            ui.status_badge(
+                field["status"],
+                field["level"],
+                sample=field["uses_sample"],
+                data_until=field["data_until"],
+            )
         with head:
             ui.reason_caption(field["status"], field["reason"])
         link.page_link(
@@ -49,7 +58,12 @@ for field in fields.iter_rows(named=True):
         st.caption(ui.status_counts(own["status"].to_list(), "Ziel", "Ziele"))
         for goal in own.iter_rows(named=True):
             link = f"/handlungsfeld?feld={field['id']}"
-            badge = ui.status_markdown(goal["status"], goal["level"])
+            badge = ui.status_markdown(
+                goal["status"],
+                goal["level"],
+                sample=goal["uses_sample"],
+                data_until=goal["data_until"],
+            )
             st.markdown(f"{badge} [{ui.md(goal['title'])}]({link})")
 
 st.subheader("Was hat sich seit der letzten Auswertung geändert?")

@@ -143,11 +143,18 @@ def test_click_from_overview_to_indicator_and_download_csv(
         info.value.save_as(target)
     finally:
         page.close()
-    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig")), delimiter=";"))
+    # The citation block first (title, unit, source, licence, sample), an empty line, the table.
+    head, _, table = target.read_text("utf-8-sig").partition("\n\n")
+    citation = dict(csv.reader(io.StringIO(head), delimiter=";"))
+    assert citation["Titel"] == "Anteil ausländischer Auszubildender"
+    assert citation["Einheit"] == "%"
+    assert citation["Beispieldaten"] == "ja"
+    assert "Lizenz" in citation["Quelle"]
+    rows = list(csv.DictReader(io.StringIO(table), delimiter=";"))
     con = duckdb.connect(str(shipped_warehouse.resolve()), read_only=True)
     try:
         expected = con.execute(
-            "SELECT period, sex, value FROM indicator_values "
+            "SELECT period, sex, round(value, 1) FROM indicator_values "
             "WHERE indicator_id = 'wirtschaft.auszubildende_auslaendisch_anteil'"
         ).fetchall()
     finally:
@@ -159,10 +166,12 @@ def test_click_from_overview_to_indicator_and_download_csv(
         "Geschlecht",
         "Wert",
         "Einheit",
-        "Zähler",
-        "Nenner",
+        "ausländische Auszubildende",
+        "Auszubildende insgesamt",
         "Hinweis",
+        "Beispieldaten",
     ]
+    assert {r["Beispieldaten"] for r in rows} == {"ja"}
     got = {(int(r["Jahr"]), r["Geschlecht"]): float(r["Wert"].replace(",", ".")) for r in rows}
     want = {(period, sex): value for period, sex, value in expected}
     assert sorted(got) == sorted(want)
