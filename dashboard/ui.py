@@ -330,14 +330,17 @@ SYMBOL = {"gut": "✓", "langsam": "◐", "falsch": "✗", "offen": "○"}
 
 def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
     """A goal's indicators as the field page lists them, grouped by status level (best first),
-    each group with its status colour for the sparklines.
+    each group with its status colour for the sparklines. The column "Daten" says whether the
+    status rests on sample data ("Beispieldaten"), only some shown years do ("teils Beispiel"),
+    or none ("amtlich").
 
     >>> rows = overview_by_level([{"title": "Anteil", "series": [None, 20.4, 26.4],
     ...     "latest_value": 26.4, "latest_period": 2024, "target_value": 30.0,
-    ...     "target_year": 2026, "target_kind": "adopted", "unit": "%", "status": "auf Kurs",
+    ...     "target_year": 2026, "target_kind": "assumed", "unit": "%", "status": "auf Kurs",
     ...     "level": "gut", "uses_sample": True, "status_on_sample": True, "data_until": None}])
-    >>> rows[0][0], rows[0][1][0]["Verlauf"], rows[0][1][0]["Status"], rows[0][1][0]["Ziel"]
-    ('blue', [20.4, 26.4], '✓ auf Kurs (Beispieldaten)', '30,0 % bis 2026')
+    >>> colour, [row] = rows[0]
+    >>> colour, row["Verlauf"], row["Status"], row["Ziel"], row["Daten"]
+    ('blue', [20.4, 26.4], '✓ auf Kurs', '30,0 % bis 2026 (angenommen)', 'Beispieldaten')
     """
     groups: dict[str, list[dict]] = {}
     for ind in indicators:
@@ -350,9 +353,12 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
         latest = with_unit(ind["latest_value"], ind["unit"])
         if ind["latest_period"] is not None:
             latest += f" ({ind['latest_period']})"
-        status = status_text(
-            ind["status"], sample=bool(ind["status_on_sample"]), data_until=ind["data_until"]
-        )
+        status = status_text(ind["status"], data_until=ind["data_until"])
+        data = "amtlich"
+        if ind["status_on_sample"]:
+            data = SAMPLE
+        elif ind["uses_sample"]:
+            data = "teils Beispiel"
         groups.setdefault(level, []).append(
             {
                 "Indikator": ind["title"],
@@ -361,7 +367,7 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
                 "Aktuell": latest,
                 "Ziel": target,
                 "Status": f"{SYMBOL[level]} {status}",
-                "Daten": SAMPLE if ind["uses_sample"] else "amtlich",
+                "Daten": data,
             }
         )
     return [(LEVELS[level][1], groups[level]) for level in LEVELS if level in groups]

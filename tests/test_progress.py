@@ -427,13 +427,13 @@ CASES = [
         p.MAESSIGER_FORTSCHRITT,
         (0.01, None, None),
     ),
-    # 101.01/100-1 = +1.01 %
+    # 101.001/100-1 = +1.001 %
     (
         "level just above +1 %",
-        [(2020, 100.0), (2021, 101.01)],
+        [(2020, 100.0), (2021, 101.001)],
         {},
         p.DEUTLICHER_FORTSCHRITT,
-        (0.0101, None, None),
+        (0.01001, None, None),
     ),
     # 99/100-1 = -1 % exactly: still leicht (floating point: -0.010000000000000009)
     (
@@ -443,13 +443,13 @@ CASES = [
         p.LEICHTE_VERSCHLECHTERUNG,
         (-0.01, None, None),
     ),
-    # 98.99/100-1 = -1.01 %
+    # 98.999/100-1 = -1.001 %
     (
         "level just below -1 %",
-        [(2020, 100.0), (2021, 98.99)],
+        [(2020, 100.0), (2021, 98.999)],
         {},
         p.DEUTLICHE_VERSCHLECHTERUNG,
-        (-0.0101, None, None),
+        (-0.01001, None, None),
     ),
     # 99.99/100-1 = -0.01 %: just below 0
     (
@@ -468,13 +468,13 @@ CASES = [
         p.MAESSIGER_FORTSCHRITT,
         (1.0, None, None),
     ),
-    # (5.43-2.4)/3 = 1.01
+    # (5.403-2.4)/3 = 3.003/3 = 1.001
     (
         "share just above +1 point a year",
-        [(2021, 2.4), (2024, 5.43)],
+        [(2021, 2.4), (2024, 5.403)],
         {"kind": "share"},
         p.DEUTLICHER_FORTSCHRITT,
-        (1.01, None, None),
+        (1.001, None, None),
     ),
     # (2.4-5.4)/3 = -1.0 exactly (floating point: -1.0000000000000002)
     (
@@ -484,13 +484,13 @@ CASES = [
         p.LEICHTE_VERSCHLECHTERUNG,
         (-1.0, None, None),
     ),
-    # (2.37-5.4)/3 = -1.01
+    # (2.397-5.4)/3 = -3.003/3 = -1.001
     (
         "share just below -1 point a year",
-        [(2021, 5.4), (2024, 2.37)],
+        [(2021, 5.4), (2024, 2.397)],
         {"kind": "share"},
         p.DEUTLICHE_VERSCHLECHTERUNG,
-        (-1.01, None, None),
+        (-1.001, None, None),
     ),
     # a share that should fall: (16-20)/4 = -1.0, i.e. +1.0 in the desired direction: mäßig
     (
@@ -628,13 +628,13 @@ CASES = [
         p.MAESSIGER_FORTSCHRITT,
         (-0.01, None, None),
     ),
-    # 0.3 -> 0.2595: -0.0405/4 = -0.010125
+    # 0.3 -> 0.25996: -0.04004/4 = -0.01001
     (
         "parity just over 0.01 a year closer",
-        [(2020, 0.7), (2024, 0.7405)],
+        [(2020, 0.7), (2024, 0.74004)],
         {"kind": "parity"},
         p.DEUTLICHER_FORTSCHRITT,
-        (-0.010125, None, None),
+        (-0.01001, None, None),
     ),
     # 0.1 -> 0.14: +0.04/4 = +0.01 farther exactly (floating point: 0.010000000000000009)
     (
@@ -644,13 +644,13 @@ CASES = [
         p.LEICHTE_VERSCHLECHTERUNG,
         (0.01, None, None),
     ),
-    # 0.1 -> 0.1405: +0.0405/4 = +0.010125
+    # 0.1 -> 0.14004: +0.04004/4 = +0.01001
     (
         "parity just over 0.01 a year farther",
-        [(2020, 0.9), (2024, 0.8595)],
+        [(2020, 0.9), (2024, 0.85996)],
         {"kind": "parity"},
         p.DEUTLICHE_VERSCHLECHTERUNG,
-        (0.010125, None, None),
+        (0.01001, None, None),
     ),
     # --- assumed targets decide nothing; derived ones decide like adopted ones ---
     # assumed 50 by 2026: judged without it, (23-20)/4 = +0.75 points a year: mäßig

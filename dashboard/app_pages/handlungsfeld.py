@@ -64,11 +64,17 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                 st.dataframe(
                     rows,
                     hide_index=True,
+                    # Fixed widths: status and data columns stay in view at 1280 px; a cut
+                    # title shows whole on hover and in the links below.
                     column_config={
-                        "Indikator": st.column_config.TextColumn("Indikator", width=300),
+                        "Indikator": st.column_config.TextColumn("Indikator", width=190),
                         "Verlauf": st.column_config.LineChartColumn(
-                            "Verlauf", width="small", color=colour
+                            "Verlauf", width=70, color=colour
                         ),
+                        "Aktuell": st.column_config.TextColumn("Aktuell", width=120),
+                        "Ziel": st.column_config.TextColumn("Ziel", width=150),
+                        "Status": st.column_config.TextColumn("Status", width=160),
+                        "Daten": st.column_config.TextColumn("Daten", width=115),
                     },
                 )
             for ind in own.iter_rows(named=True):

@@ -37,7 +37,7 @@ st.caption(
 
 for field in fields.iter_rows(named=True):
     with st.container(border=True):
-        head, link = st.columns([4, 1])
+        head, link = st.columns([3, 1])
         head.subheader(ui.md(field["name"]))
         with head:
             ui.status_badge(
