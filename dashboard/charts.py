@@ -32,7 +32,10 @@ def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
         hovermode="x unified",
     )
     fig.update_xaxes(title_text="Jahr", dtick=1, tickformat="d")
-    fig.update_yaxes(title_text=unit, rangemode="tozero" if unit == "%" else "normal")
+    # Whole numbers with a thousands point (12.500), never the English SI "12,5k".
+    fig.update_yaxes(
+        title_text=unit, rangemode="tozero" if unit == "%" else "normal", tickformat=",~f"
+    )
     return fig
 
 
@@ -180,14 +183,22 @@ def lines(
     return _layout(fig, title, unit, sample)
 
 
-def as_index(values: pl.DataFrame, by: str) -> pl.DataFrame:
-    """Each line as an index, its first year with a value = 100, so that counts of regions of
-    very different size can be compared by their course.
+def as_index(values: pl.DataFrame, by: str) -> tuple[pl.DataFrame, int | None]:
+    """Each line as an index on the first year in which every line has a value (= 100), so
+    that counts of regions of very different size can be compared by their course.
 
-    >>> frame = pl.DataFrame({"r": ["A", "A", "B", "B"], "period": [2019, 2020, 2019, 2020],
-    ...                       "value": [1300.0, 1430.0, 8519.0, 8519.0]})
-    >>> as_index(frame, "r")["value"].to_list()
-    [100.0, 110.0, 100.0, 100.0]
+    >>> frame = pl.DataFrame({"r": ["A", "A", "A", "B", "B"],
+    ...                       "period": [2018, 2019, 2020, 2019, 2020],
+    ...                       "value": [900.0, 1300.0, 1430.0, 8519.0, 8519.0]})
+    >>> index, base = as_index(frame, "r")
+    >>> base, [round(v, 1) for v in index["value"].to_list()]
+    (2019, [69.2, 100.0, 110.0, 100.0, 100.0])
     """
-    first = pl.col("value").drop_nulls().first().over(by)
-    return values.with_columns((100 * pl.col("value") / first).alias("value"))
+    lines = values[by].n_unique()
+    known = values.drop_nulls("value").group_by("period").agg(pl.col(by).n_unique().alias("n"))
+    common = known.filter(pl.col("n") == lines)["period"]
+    if common.is_empty():
+        return values.with_columns(pl.lit(None, pl.Float64).alias("value")), None
+    base = int(common.min())
+    at_base = pl.col("value").filter(pl.col("period") == base).first().over(by)
+    return values.with_columns((100 * pl.col("value") / at_base).alias("value")), base

@@ -626,9 +626,7 @@ def _goal_progress(catalog: Catalog, indicator_progress: pl.DataFrame) -> pl.Dat
         for goal in catalog.goals:
             own = [i for i in catalog.indicators if i.goal == goal.id]
             parts = [
-                by_key[(i.id, region)]
-                for i in own
-                if not i.contextual and (i.id, region) in by_key
+                by_key[(i.id, region)] for i in own if not i.contextual and (i.id, region) in by_key
             ]
             statuses = [p["status"] for p in parts]
             if own and not statuses:
@@ -687,7 +685,7 @@ def _field_progress(catalog: Catalog, goal_progress: pl.DataFrame) -> pl.DataFra
                 "assessed": len(assessed),
                 "sample_goals": on_sample,
                 "uses_sample": on_sample > 0,
-                "only_sample": bool(assessed) and on_sample == len(assessed),
+                "only_sample": bool(assessed) and all(g["only_sample"] for g in assessed),
                 "stale_goals": len(stale),
                 "data_until": min(stale) if stale else None,
             }

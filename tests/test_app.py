@@ -218,3 +218,158 @@ def test_regions_beyond_the_catalogue_are_named(
     )
     assert not at.exception
     assert not at.error
+
+
+# --- honest numbers and status (#8) ---------------------------------------------------------------
+
+SAMPLE_MARK = ":violet-badge[:material/science: Beispieldaten]"
+
+
+def _status_badges(at: AppTest) -> list[str]:
+    """Every status badge line in the main area (not the stand-alone sample badges)."""
+    return [
+        m.value for m in at.main.markdown if re.match(r":(blue|orange|red|gray)-badge\[", m.value)
+    ]
+
+
+def _goal_lines(at: AppTest) -> list[str]:
+    """The Übersicht's goal lines: a status badge, then the goal title as a link."""
+    return [m.value for m in at.main.markdown if "](/handlungsfeld?feld=" in m.value]
+
+
+def test_overview_first_line_says_how_many_goals_rest_on_sample_data(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse)
+    # The shipped data assess four goals (Gremien, Existenzgründungen, Ausbildungsabschluss,
+    # Arbeitgeberin); every figure behind them comes from a beispiel_* file.
+    assert at.main.markdown[0].value.startswith(
+        "**4 von 4 bewerteten Zielen beruhen auf Beispieldaten** (4 ganz, 0 teilweise)"
+    )
+    # the counts say it too: the four assessed goals, each on sample data
+    davon = [c.value for c in at.main.caption if c.value.startswith("davon ")]
+    assert sum(int(c.split()[1]) for c in davon) == 4
+
+
+def test_every_sample_based_badge_on_the_overview_is_marked(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse)
+    lines = _goal_lines(at)
+    assert len(lines) == 39
+    assessed = [line for line in lines if ":gray-badge" not in line.split("]", 1)[0]]
+    assert len(assessed) == 4
+    assert all(SAMPLE_MARK in line for line in assessed), assessed
+    unassessed = [line for line in lines if line not in assessed]
+    assert not any(SAMPLE_MARK in line for line in unassessed)
+    # the four fields with an assessed goal carry the mark on their own badge
+    field_badges = [b for b in _status_badges(at) if "](/handlungsfeld?feld=" not in b]
+    assert len(field_badges) == 6
+    assert sum(SAMPLE_MARK in b for b in field_badges) == 3  # Stadtleben, Wirtschaft, Verwaltung
+
+
+def test_field_page_marks_sample_based_goal_status(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse, "app_pages/handlungsfeld.py", feld="wirtschaft")
+    badges = _status_badges(at)
+    # the field, then its five goals: two assessed on sample data, three without indicator
+    assert SAMPLE_MARK in badges[0]
+    assert sum(SAMPLE_MARK in b for b in badges[1:]) == 2
+    rows = [row for table in at.main.dataframe for row in table.value.to_dict("records")]
+    # every status in this field rests on sample data; the official staff count does not
+    assert {r["Daten"] for r in rows} == {"Beispieldaten"}
+    assert not at.error
+    at = _app(monkeypatch, shipped_warehouse, "app_pages/handlungsfeld.py", feld="verwaltung")
+    rows = [row for table in at.main.dataframe for row in table.value.to_dict("records")]
+    data = {r["Indikator"]: r["Daten"] for r in rows}
+    assert data["Beschäftigte der Stadt in Vollzeitäquivalenten"] == "amtlich"
+    assert data["Anteil der Neueinstellungen mit Migrationshintergrund"] == "Beispieldaten"
+
+
+def test_indicator_status_badge_is_marked_and_values_show_each_series(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(
+        monkeypatch,
+        shipped_warehouse,
+        "app_pages/indikator.py",
+        indikator="verwaltung.neueinstellungen_mh_anteil",
+    )
+    assert not at.error
+    badge = next(m.value for m in at.main.markdown if m.value.startswith(":orange-badge["))
+    assert SAMPLE_MARK in badge
+    table = at.main.dataframe[0].value
+    row = table[(table["Jahr"] == "2015") & (table["Geschlecht"] == "insgesamt")].iloc[0]
+    # beispiel_personalbericht.csv, 2015: 109 hires with migration background of 640 hires,
+    # not the formula's 100 × 109 = 10900
+    assert row["Neueinstellungen mit Migrationshintergrund"] == "109"
+    assert row["Neueinstellungen"] == "640"
+    assert row["Wert"] == "17,0 %"  # 109 / 640 = 17.03 %
+    assert row["Beispieldaten"] == "ja"
+    # German numbers everywhere: no decimal point, no None
+    cells = [str(v) for v in table.to_numpy().ravel()]
+    assert not any(re.fullmatch(r"-?\d+\.\d+", c) or c == "None" for c in cells)
+
+
+def test_assumed_target_is_drawn_apart_and_decides_nothing(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(
+        monkeypatch,
+        shipped_warehouse,
+        "app_pages/indikator.py",
+        indikator="stadtleben.lenkungsgruppe_mh_anteil",
+    )
+    assert any("Kein beschlossener Zielwert" in c.value for c in at.main.caption)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [t["name"] for t in spec["data"]]
+    assert "Ziel 2026 (angenommen)" in names
+    assert "Ziel 2026" not in names
+    # judged by direction, not against the assumed 50 %: (10 - 8) of 23 members in 4 years
+    assert any(
+        "kein beschlossener Zielwert (angenommen: 50 bis 2026" in c.value.replace("\\", "")
+        for c in at.main.caption
+    )
+
+
+def test_counts_of_regions_are_compared_as_an_index(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(
+        monkeypatch,
+        shipped_warehouse,
+        "app_pages/indikator.py",
+        indikator="verwaltung.personal_vollzeitaequivalente",
+    )
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    compared = charts[-1]
+    assert "2009 = 100" in compared["layout"]["title"]["text"]
+    city = next(t for t in compared["data"] if t["name"] == "Landeshauptstadt Hannover")
+    # 74111-04-04-4: Stadt Hannover 2009 10.103, 2015 12.445 -> 100 and 123.18
+    values = dict(zip(city["x"], city["y"], strict=True))
+    assert values[2009] == pytest.approx(100.0)
+    assert values[2015] == pytest.approx(100 * 12_445 / 10_103)
+    # a share keeps its own unit in the comparison
+    at = _app(
+        monkeypatch,
+        shipped_warehouse,
+        "app_pages/indikator.py",
+        indikator="kontext.auslaenderanteil",
+    )
+    compared = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert "Index" not in compared["layout"]["title"]["text"]
+    assert compared["layout"]["yaxis"]["title"]["text"] == "%"
+
+
+def test_measures_page_marks_the_goal_status_resting_on_sample_data(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse, "app_pages/massnahmen.py")
+    table = at.dataframe[0].value
+    statuses = dict(zip(table["Maßnahme"], table["Status des Ziels"], strict=True))
+    hires = (
+        "Personalgewinnung: rund 30 % der Neueinstellungen mit Migrationshintergrund bis Ende 2026"
+    )
+    assert statuses[hires] == "mäßiger Fortschritt (Beispieldaten)"
+    assert statuses["Tiny-Houses – Wohnprojekt für junge Menschen"] == "kein Indikator hinterlegt"

@@ -112,19 +112,20 @@ if compared["region_code"].n_unique() > 1:
     # Counts of regions of very different size say nothing side by side (Niedersachsen 8.519,
     # Hannover 1.300): they are compared by their course, as an index; shares and rates as they are.
     as_index = meta["kind"] == "level" and not unit.startswith("je ")
-    shown_unit = "Index, erstes Jahr = 100" if as_index else unit
+    lines, base_year = charts.as_index(compared, "region_name") if as_index else (compared, None)
+    shown_unit = f"Index, {base_year} = 100" if as_index else unit
     st.plotly_chart(
         charts.lines(
-            charts.as_index(compared, "region_name") if as_index else compared,
+            lines,
             by="region_name",
             title=f"{meta['title']} im Vergleich der Regionen"
-            + (" (Entwicklung, erstes Jahr = 100)" if as_index else ""),
+            + (f" (Entwicklung, {base_year} = 100)" if as_index else ""),
             unit=shown_unit,
             sample=bool(compared["is_sample"].any()),
         ),
         alt=f"Liniendiagramm {meta['title']} für "
         + ", ".join(compared["region_name"].unique(maintain_order=True))
-        + (" als Index, erstes Jahr mit Wert = 100" if as_index else ""),
+        + (f" als Index, {base_year} = 100" if as_index else ""),
         key="regions",
     )
     st.dataframe(
