@@ -19,10 +19,20 @@ MARKERS = ["circle", "square", "triangle-up", "diamond", "x", "star", "cross", "
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
 
 
+def plain(text: str) -> str:
+    """Text for a Plotly label, shown as written: Plotly reads a subset of HTML in titles, legend
+    names and hover labels (<a href>, <b>, <br>), so catalogue and region names are escaped.
+
+    >>> plain('<a href="https://x">Klick</a> & <b>fett</b>')
+    '&lt;a href="https://x"&gt;Klick&lt;/a&gt; &amp; &lt;b&gt;fett&lt;/b&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
-    subtitle = f"Einheit: {unit}" + (f" · {SAMPLE_NOTE}" if sample else "")
+    subtitle = f"Einheit: {plain(unit)}" + (f" · {SAMPLE_NOTE}" if sample else "")
     fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle}},
+        title={"text": plain(title), "subtitle": {"text": subtitle}},
         separators=",.",
         colorway=OKABE_ITO,
         template="plotly_white",
@@ -34,13 +44,22 @@ def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
     fig.update_xaxes(title_text="Jahr", dtick=1, tickformat="d")
     # Whole numbers with a thousands point (12.500), never the English SI "12,5k".
     fig.update_yaxes(
-        title_text=unit, rangemode="tozero" if unit == "%" else "normal", tickformat=",~f"
+        title_text=plain(unit), rangemode="tozero" if unit == "%" else "normal", tickformat=",~f"
     )
     return fig
 
 
 def _hover(unit: str) -> str:
-    return "%{y:,.2f} " + unit.replace("%", "%%") + "<extra>%{fullData.name}</extra>"
+    """The hover label: the value in German notation and the unit as written.
+
+    A lone "%" is literal in a hovertemplate (only "%{" opens a field), so it is not doubled;
+    a "{" in a unit is cut off from a preceding "%" so that it never opens a field.
+
+    >>> _hover("%")
+    '%{y:,.2f} %<extra>%{fullData.name}</extra>'
+    """
+    unit = plain(unit).replace("%{", "% {")
+    return "%{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
 
 
 def time_series(
@@ -65,7 +84,7 @@ def time_series(
         go.Scatter(
             x=periods,
             y=ys,
-            name=region,
+            name=plain(region),
             mode="lines+markers",
             connectgaps=False,
             line={"color": OKABE_ITO[0], "width": 3},
@@ -172,7 +191,7 @@ def lines(
             go.Scatter(
                 x=part["period"].to_list(),
                 y=part["value"].to_list(),
-                name=key,
+                name=plain(str(key)),
                 mode="lines+markers",
                 connectgaps=False,
                 line={"color": colour, "dash": DASHES[i % len(DASHES)], "width": 2},

@@ -32,29 +32,36 @@ def warehouse_link() -> Path:
 
 
 def current() -> str:
-    """The real file behind the warehouse link, checked to hold a complete build."""
+    """The real file behind the warehouse link, checked to hold a complete build.
+
+    A build may publish a new version (and prune an old one) between resolving the link and
+    opening the file; then the link is resolved once more and the new version opened.
+    """
     link = warehouse_link()
-    if not link.exists():
-        raise NoWarehouse(
-            f"Es gibt noch kein Data Warehouse ({link.name}). Bitte einmal `make run` "
-            "oder `python -m etl run` ausführen; danach genügt ein Neuladen der Seite."
-        )
-    real = str(link.resolve())
-    try:
-        _run(real, "SELECT count(*) FROM build_info")
-    except duckdb.Error:
-        raise NoWarehouse(
-            "Das Data Warehouse ist leer oder unvollständig. Bitte `python -m etl run` "
-            "ausführen; die Fehlermeldung dort nennt Datei, Zeile und Feld."
-        ) from None
-    return real
+    for attempt in range(2):
+        if not link.exists():
+            raise NoWarehouse(
+                f"Es gibt noch kein Data Warehouse ({link.name}). Bitte einmal `make run` "
+                "oder `python -m etl run` ausführen; danach genügt ein Neuladen der Seite."
+            )
+        real = str(link.resolve())
+        try:
+            _run(real, "SELECT count(*) FROM build_info")
+        except duckdb.Error:
+            if attempt == 0 and str(link.resolve()) != real:
+                continue  # a newer build was published meanwhile: open that one
+            raise NoWarehouse(
+                "Das Data Warehouse ist leer oder unvollständig. Bitte `python -m etl run` "
+                "ausführen; die Fehlermeldung dort nennt Datei, Zeile und Feld."
+            ) from None
+        return real
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
-def _close(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.close()
-
-
-@st.cache_resource(max_entries=1, on_release=_close, show_spinner=False)
+# The connection of an older version is dropped from the cache when a newer build is opened, but
+# never closed here: a session may still run a query on it. Python closes it once the last cursor
+# and session let go of it; on Linux a pruned file stays readable while it is open.
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(real: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(real, read_only=True)
 

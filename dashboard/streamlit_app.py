@@ -58,7 +58,7 @@ except queries.NoWarehouse as exc:
 town = queries.municipality(db)
 dates = queries.data_dates(db, town["region_code"])
 with st.sidebar:
-    st.markdown(f"**WIR-Monitor {town['name']}**  \n{town['strategy']}")
+    st.markdown(f"**WIR-Monitor {ui.md(town['name'])}**  \n{ui.md(town['strategy'])}")
     st.caption(f"Auswertung vom {ui.local_time(queries.build_info(db)['built_at'])}")
     if dates["any_sample"]:
         ui.sample_badge()

@@ -157,18 +157,42 @@ def explain_flag(flag: str | None) -> str:
     return "; ".join(parts)
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]#~$:<>|])")
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them
+# keeps catalogue and URL text from becoming emphasis, headings, links, images, Streamlit's
+# ":material/…:" icons or ":red[…]" colours, and breaks GFM's bare "https://…" and "www.…" links.
+_MARKDOWN = re.compile(r"([!-/:-@\[-`{-~])")
+_BREAKS = re.compile(r"[\s\u2028\u2029\x85]+")
 
 
-def md(text: str | None) -> str:
-    r"""Catalogue and source text made safe for Markdown: shown as written, never formatted.
+def md(text: str | None, *, one_line: bool = False) -> str:
+    r"""Catalogue, source or URL text made safe for Markdown: shown as written, never formatted,
+    never a link. `one_line` folds line breaks (for text that came in through a URL).
 
     Gender asterisks ("Expert*innen") would otherwise turn into italics.
 
-    >>> md("Expert*innen und Gründer*innen")
-    'Expert\\*innen und Gründer\\*innen'
+    >>> print(md("Expert*innen und Gründer*innen"))
+    Expert\*innen und Gründer\*innen
+    >>> print(md("[Bitte anmelden](https://x.example) www.x.example"))
+    \[Bitte anmelden\]\(https\:\/\/x\.example\) www\.x\.example
+    >>> print(md("a\n\n# Warnung", one_line=True))
+    a \# Warnung
     """
-    return _MARKDOWN.sub(r"\\\1", text or "")
+    text = text or ""
+    if one_line:
+        text = _BREAKS.sub(" ", text).strip()
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """A value from outside (a URL parameter) quoted for a message: one line, cut, escaped.
+
+    >>> quoted("x" * 100)[-3:], len(quoted("x" * 100))
+    ('xx…', 81)
+    """
+    value = _BREAKS.sub(" ", value).strip()
+    if len(value) > limit:
+        value = value[:limit] + "…"
+    return md(value)
 
 
 def count(n: int, one: str, many: str) -> str:

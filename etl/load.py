@@ -535,12 +535,36 @@ def _publish(new: Path, link: Path) -> None:
 
 
 def _prune(link: Path) -> None:
+    """Keep the published version and the newest complete one before it; remove the rest.
+
+    Runs under the build lock, so no other build is writing: a version without build_info is
+    the leftover of a killed build and goes, whatever its name says. Pruning by name alone kept
+    such a file as "the version before" and deleted the last good one. The version before stays
+    for a reader that resolved the link just before the swap (the dashboard also retries once).
+    """
     current = link.resolve()
-    versions = sorted(link.parent.glob(f"{link.stem}-*{link.suffix}"))
-    keep = set(versions[-KEEP_VERSIONS:]) | {current}
+    versions = sorted(link.parent.glob(f"{link.stem}-*{link.suffix}"), reverse=True)
+    complete = [v for v in versions if v != current and _is_complete(v)]
+    keep = {current, *complete[: KEEP_VERSIONS - 1]}
     for old in versions:
         if old not in keep:
             _remove(old)
+    for wal in link.parent.glob(f"{link.stem}-*{link.suffix}.wal"):
+        if wal.with_suffix("") not in keep:
+            wal.unlink(missing_ok=True)
+
+
+def _is_complete(path: Path) -> bool:
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        return con.execute("SELECT count(*) FROM build_info").fetchone()[0] == 1
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
 
 
 def _remove(path: Path) -> None:

@@ -141,7 +141,7 @@ def test_unknown_deep_link_says_so(
 ) -> None:
     at = _app(monkeypatch, shipped_warehouse, "app_pages/indikator.py", indikator="gibt.es_nicht")
     assert not at.exception
-    assert "„gibt.es_nicht“ gibt es nicht" in at.error[0].value
+    assert "„gibt.es_nicht“ gibt es nicht" in at.error[0].value.replace("\\", "")
     at = _app(monkeypatch, shipped_warehouse, "app_pages/handlungsfeld.py", feld="bildng")
     assert "„bildng“ gibt es nicht" in at.error[0].value
 
@@ -373,3 +373,57 @@ def test_measures_page_marks_the_goal_status_resting_on_sample_data(
     )
     assert statuses[hires] == "mäßiger Fortschritt (Beispieldaten)"
     assert statuses["Tiny-Houses – Wohnprojekt für junge Menschen"] == "kein Indikator hinterlegt"
+
+
+# --- hostile input through the URL and the catalogue (#9) ------------------------------------------
+
+PHISHING = "[Bitte hier neu anmelden](https://evil.example)\n\n# Sicherheitswarnung ![x](https://evil.example/x.png) www.evil.example"
+
+
+@pytest.mark.parametrize(("page", "key"), [("indikator", "indikator"), ("handlungsfeld", "feld")])
+def test_a_deep_link_value_is_shown_as_text_never_as_markup(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path, page: str, key: str
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse, f"app_pages/{page}.py", **{key: PHISHING})
+    [box] = at.error
+    text = box.value
+    # every Markdown and link character escaped, one line, cut to a length
+    assert "](" not in text and "![" not in text and "\n" not in text
+    assert "https://" not in text and "www.evil" not in text
+    assert "\\[Bitte hier neu anmelden\\]" in text
+    assert "…" in text
+
+
+HOSTILE = '<a href="https://evil.example">Klick</a> <b>fett</b> [Link](https://evil.example) www.evil.example :red[rot]'
+
+
+def test_catalogue_text_is_shown_as_text_in_pages_and_charts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    catalogue = test_chain.CATALOG.replace(
+        'title = "Anteil ausländischer Gründer*innen"', f"title = '{HOSTILE}'"
+    ).replace('strategy = "WIR 2.0"', f"strategy = '{HOSTILE}'")
+    folder = tmp_path
+    (folder / "raw").mkdir()
+    (folder / "raw" / "gewerberegister.csv").write_text(test_chain.REGISTER, encoding="utf-8")
+    (folder / "sources.toml").write_text(test_chain.SOURCES, encoding="utf-8")
+    (folder / "indicators.toml").write_text(catalogue, encoding="utf-8")
+    link = folder / "warehouse.duckdb"
+    load.build(folder / "indicators.toml", folder, link)
+    at = _app(monkeypatch, link, "app_pages/indikator.py", indikator=CHAIN_INDICATOR)
+    assert not at.exception and not at.error
+    shown = [at.title[0].value, *(m.value for m in at.markdown), *(c.value for c in at.caption)]
+    for text in shown:
+        assert "https://" not in text and "www.evil" not in text and ":red[" not in text, text
+        assert not re.search(r"(?<!\\)<[ab][ >]", text), text
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    title = spec["layout"]["title"]["text"]
+    assert "&lt;a href" in title and "<a" not in title
+    assert all("<b>" not in t["name"] for t in spec["data"])
+    # the percent sign of a hover label is not doubled
+    assert all("%%" not in t.get("hovertemplate", "") for t in spec["data"])
+    at = _app(monkeypatch, link)  # the Übersicht and the sidebar show the strategy
+    assert not at.exception
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("Klick" in t for t in texts)
+    assert not any("https://" in t or re.search(r"(?<!\\)<a ", t) for t in texts)

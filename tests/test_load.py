@@ -168,3 +168,49 @@ def test_changes_since_the_previous_build(data_dir: Path) -> None:
 
     load.build(ROOT / "indicators.toml", data_dir, link)
     assert _query(link, "SELECT count(*) FROM changes") == [(0,)]
+
+
+def test_pruning_keeps_the_last_good_version_not_a_half_built_one(data_dir: Path) -> None:
+    """A killed build leaves a newer-named file without build_info (and maybe its .wal); the
+    next build removes it and keeps the last complete version as the one before."""
+    link = data_dir / "warehouse.duckdb"
+    good = load.build(ROOT / "indicators.toml", data_dir, link).file
+    half = data_dir / "warehouse-29990101T000000000000.duckdb"  # sorts after every real one
+    con = duckdb.connect(str(half))
+    con.execute("CREATE TABLE sources (id VARCHAR)")  # a build killed before build_info
+    con.close()
+    (data_dir / f"{half.name}.wal").write_bytes(b"")
+    new = load.build(ROOT / "indicators.toml", data_dir, link).file
+    assert link.resolve() == new
+    assert sorted(data_dir.glob("warehouse-*.duckdb")) == sorted([good, new])
+    assert not list(data_dir.glob("*.wal"))
+
+
+def test_killed_builds_never_break_the_published_link(data_dir: Path) -> None:
+    """kill -9 of `etl run` at ten moments: the link always opens a complete build, and the next
+    build clears what the killed ones left behind."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    link = data_dir / "warehouse.duckdb"
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    command = [sys.executable, "-m", "etl", "run", "--data", str(data_dir), "--db", str(link)]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    full = time.perf_counter() - started
+    rng = random.Random(2472)
+    for _ in range(10):
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.0, full))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert _query(link, "SELECT count(*) FROM build_info") == [(1,)]
+    load.build(ROOT / "indicators.toml", data_dir, link)
+    assert len(list(data_dir.glob("warehouse-*.duckdb"))) <= load.KEEP_VERSIONS
+    assert not list(data_dir.glob("warehouse-*.wal"))
+    assert all(load._is_complete(v) for v in data_dir.glob("warehouse-*.duckdb"))

@@ -12,7 +12,7 @@ st.title("Datenstand")
 sources = queries.sources(db)
 st.subheader("Quellen")
 st.dataframe(
-    queries.source_table(db),
+    queries.source_table(db).to_arrow(),
     hide_index=True,
     column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
 )

@@ -13,7 +13,7 @@ names = dict(zip(fields["id"], fields["name"], strict=True))
 wanted = st.query_params.get("feld", fields["id"][0])
 if wanted not in names:
     st.error(
-        f"Ein Handlungsfeld „{wanted}“ gibt es nicht; gezeigt wird das erste.",
+        f"Ein Handlungsfeld „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird das erste.",
         icon=":material/link_off:",
     )
     wanted = fields["id"][0]

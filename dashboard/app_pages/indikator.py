@@ -22,7 +22,7 @@ if not ids:
 wanted = st.query_params.get("indikator", ids[0])
 if wanted not in label:
     st.error(
-        f"Einen Indikator „{wanted}“ gibt es nicht; gezeigt wird der erste.",
+        f"Einen Indikator „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird der erste.",
         icon=":material/link_off:",
     )
     wanted = ids[0]
@@ -200,7 +200,7 @@ st.markdown(
     f"- **Hinweis zur Quelle:** {ui.md(meta['source_note']) or '–'}"
 )
 st.dataframe(
-    queries.source_table(db, choice).drop("Datei", "Werte"),
+    queries.source_table(db, choice).drop("Datei", "Werte").to_arrow(),
     hide_index=True,
     column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
 )

@@ -25,5 +25,7 @@ chosen_states = columns[2].multiselect(
 shown = queries.filtered_measures(db, region, chosen_fields, chosen_owners, chosen_states)
 st.caption(f"{shown.height} von {every.height} Maßnahmen")
 st.dataframe(
-    shown, hide_index=True, column_config={"Fällig": st.column_config.NumberColumn(format="%d")}
+    shown.to_arrow(),
+    hide_index=True,
+    column_config={"Fällig": st.column_config.NumberColumn(format="%d")},
 )

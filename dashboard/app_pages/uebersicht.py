@@ -17,7 +17,7 @@ assessed = goals.filter(goals["assessed"] > 0)
 on_sample = assessed.filter(assessed["uses_sample"])
 st.markdown(ui.sample_share(assessed.height, on_sample.height, on_sample["only_sample"].sum()))
 st.caption(
-    f"{town['strategy']} · Auswertung vom {ui.local_time(info['built_at'])} · "
+    f"{ui.md(town['strategy'])} · Auswertung vom {ui.local_time(info['built_at'])} · "
     + ui.data_years(dates["newest_period"], dates["stale_indicators"], dates["oldest_data_until"])
     + f" · neuester Quellenstand {ui.date(dates['newest_retrieved'])}"
 )
@@ -77,7 +77,9 @@ elif changes.is_empty():
 else:
     st.caption(f"Gegenüber der Auswertung vom {ui.local_time(info['previous_built_at'])}:")
     st.dataframe(
-        changes.rename({"kind": "Art", "title": "Was", "before": "vorher", "after": "jetzt"}),
+        changes.rename(
+            {"kind": "Art", "title": "Was", "before": "vorher", "after": "jetzt"}
+        ).to_arrow(),
         column_order=["Art", "Was", "vorher", "jetzt"],
         hide_index=True,
     )
