@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run build check test lint bench clean chromium
+.PHONY: install run build check test lint bench loadtest clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "WIR-Monitor braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
@@ -46,6 +46,11 @@ test: install chromium
 BENCH_SCALE ?= 1
 bench: install
 	$(PY) -m benchmarks.run --scale $(BENCH_SCALE)
+
+# 20 browser sessions for 60 s over every page and deep link while the warehouse is rebuilt 3
+# times; prints views, errors, timeouts, median and p95 (README, Performance).
+loadtest: install chromium
+	$(PY) -m benchmarks.load --sessions 20 --seconds 60 --rebuilds 3
 
 clean:
 	rm -rf $(VENV) data/warehouse*

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import load
 from benchmarks.generate import TARGET, DataSet, generate
 from etl.readers._common import decode
 
@@ -32,6 +33,8 @@ TARGETS = {
     "peer_over_build": (">=", 5.0),
     "build_peak_rss_mb": ("<=", 2000.0),
     "rebuild_one_indicator_s": ("<=", 3.0),
+    "load_p95_ms": ("<=", 2000.0),
+    "load_errors": ("<=", 0.0),
 }
 
 
@@ -40,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1 = the full national data set")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--page-runs", type=int, default=5)
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        default=20,
+        help="a bounded load test on the shipped data (4 sessions, 1 rebuild); 0 skips it",
+    )
     args = parser.parse_args(argv)
 
     results: dict[str, float] = {}
@@ -76,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             report(results, f"page_{name}_ms", ms, "ms")
             report(results, f"page_{name}_cold_ms", cold_ms, "ms")
             report(results, f"page_{name}_chart_kb", kb, "kB")
+
+    if args.load_seconds > 0:
+        figures = load.run(sessions=4, seconds=args.load_seconds, rebuilds=1)
+        report(results, "load_p95_ms", figures["load_p95_ms"], "ms")
+        report(results, "load_errors", figures["load_errors"] + figures["load_timeouts"], "")
 
     results["scale"] = args.scale
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

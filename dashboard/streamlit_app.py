@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import logging
 
+# Everything the pages need is imported here, once, in one order, before any page runs. Several
+# sessions importing a heavy module at the same moment (plotly importing pandas while another
+# thread imports pandas directly) got a partially initialised module: "module 'pandas' has no
+# attribute 'Series'" on a fresh server.
+import pandas  # noqa: F401  (plotly and Streamlit import it lazily; import it first, here)
+import plotly.graph_objects
+import plotly.io  # noqa: F401
+import polars  # noqa: F401
+import pyarrow  # noqa: F401
 import streamlit as st
+import xlsxwriter  # noqa: F401
 
-from dashboard import queries, ui
+from dashboard import charts, exports, queries, ui  # noqa: F401  (the pages' own modules)
 
 st.set_page_config(page_title="WIR-Monitor", page_icon=":material/monitoring:", layout="wide")
 

@@ -176,3 +176,28 @@ def test_click_from_overview_to_indicator_and_download_csv(
     want = {(period, sex): value for period, sex, value in expected}
     assert sorted(got) == sorted(want)
     assert [got[k] for k in sorted(want)] == pytest.approx([want[k] for k in sorted(want)])
+
+
+def test_six_first_views_of_a_fresh_server_show_no_error(shipped_warehouse: Path) -> None:
+    """A freshly started server, six people opening the Indikator page at the same moment: every
+    session gets its page (no half-imported module, no error sentence)."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
+    from benchmarks import load
+
+    with load.serve(shipped_warehouse) as url:
+        tally = load.first_views(url, "indikator?indikator=verwaltung.neueinstellungen_mh_anteil")
+    assert (tally.views, tally.errors, tally.timeouts) == (6, 0, 0), tally.examples
+
+
+def test_sessions_while_the_warehouse_is_rebuilt_see_no_error() -> None:
+    """A short `make loadtest`: three sessions click through pages and deep links for 15 s while
+    `etl run` publishes two new versions; no view shows an error or times out."""
+    if shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
+    from benchmarks import load
+
+    figures = load.run(sessions=3, seconds=15, rebuilds=2)
+    assert figures["load_rebuilds"] == 2
+    assert figures["load_views"] >= 6
+    assert (figures["load_errors"], figures["load_timeouts"]) == (0, 0)

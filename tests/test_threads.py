@@ -1,0 +1,148 @@
+"""Every dashboard query and every page's data shaping, from 8 threads at once, must finish.
+
+Streamlit runs each session in its own thread. A Python callback inside a polars expression
+(`map_elements`) runs on polars' thread pool and needs the GIL, while the session threads wait
+on that pool: the server hung for good. The work runs in a child process with a hard timeout,
+so that a hang fails this test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+THREADS = 8
+ROUNDS = 50
+TIMEOUT_S = 240
+
+
+def _work(link: Path) -> list[Callable[[], object]]:
+    """One call of every query (uncached: the cache would hide the concurrency) and of the
+    shaping the pages do with their results."""
+    import os
+
+    os.environ["WIR_MONITOR_DB"] = str(link)
+    from dashboard import charts, exports, queries, ui
+
+    db = queries.current()
+    raw = {name: getattr(queries, name).__wrapped__ for name in dir(queries)}
+    town = raw["municipality"](db)
+    region = town["region_code"]
+    indicators = raw["indicators"](db, region)
+    goal_ids = raw["goal_progress"](db, region)["goal_id"].to_list()
+    ids = indicators["id"].to_list()
+
+    def indicator_page(indicator: str) -> object:
+        meta = indicators.filter(indicators["id"] == indicator).row(0, named=True)
+        values = raw["indicator_values"](db, indicator)
+        own = values.filter((values["region_code"] == region) & (values["sex"] == "insgesamt"))
+        charts.time_series(
+            own,
+            title=meta["title"],
+            unit=meta["unit"],
+            region=town["name"],
+            baseline=None,
+            target=None,
+            sample=bool(meta["uses_sample"]),
+        )
+        compared = values.filter(values["sex"] == "insgesamt")
+        lines, _ = charts.as_index(compared, "region_name")
+        charts.lines(lines, by="region_name", title="x", unit="Index", sample=False)
+        charts.lines(
+            values.filter(values["region_code"] == region),
+            by="sex",
+            title="x",
+            unit="%",
+            sample=False,
+        )
+        screen, download = ui.values_tables(
+            raw["indicator_rows"](db, indicator), raw["series_labels"](db, indicator), meta["unit"]
+        )
+        exports.csv_bytes(exports.frame(download), {"Titel": meta["title"]})
+        raw["indicator_progress"](db, indicator)
+        raw["source_table"](db, indicator).to_arrow()
+        return screen
+
+    def overview() -> object:
+        goals = raw["goal_progress"](db, region)
+        fields = raw["field_progress"](db, region)
+        raw["data_dates"](db, region)
+        raw["build_info"](db)
+        raw["changes"](db).to_arrow()
+        assessed = goals.filter(goals["assessed"] > 0)
+        ui.sample_share(assessed.height, assessed.filter(assessed["uses_sample"]).height, 0)
+        return [
+            ui.status_markdown(g["status"], g["level"], sample=g["uses_sample"])
+            for g in goals.iter_rows(named=True)
+        ] + fields["status"].to_list()
+
+    def field_page(goal: str) -> object:
+        return ui.overview_by_level(raw["indicator_overview"](db, region, goal))
+
+    def measures() -> object:
+        raw["measures"](db)
+        return raw["filtered_measures"](db, region, [], [], []).to_arrow()
+
+    def sources() -> object:
+        raw["document"](db, "progress")
+        raw["sources"](db)
+        return raw["source_table"](db, None).to_arrow()
+
+    work: list[Callable[[], object]] = [overview, measures, sources]
+    work += [lambda i=i: indicator_page(i) for i in ids]
+    work += [lambda g=g: field_page(g) for g in goal_ids]
+    return work
+
+
+def hammer(link: str) -> None:
+    """Run every piece of work ROUNDS times in each of THREADS threads; raise on any failure."""
+    work = _work(Path(link))
+    failures: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def run(offset: int) -> None:
+        start.wait()
+        try:
+            for round_ in range(ROUNDS):
+                for i in range(len(work)):
+                    work[(i + offset + round_) % len(work)]()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    print(f"ok: {THREADS} threads x {ROUNDS} rounds x {len(work)} pieces of work")
+
+
+def test_queries_and_shaping_from_eight_threads_never_hang(shipped_warehouse: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from tests.test_threads import hammer; hammer({str(shipped_warehouse)!r})",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,  # a hang raises TimeoutExpired and kills the child
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith(f"ok: {THREADS} threads x {ROUNDS} rounds"), done.stdout
+
+
+def test_no_python_callback_inside_polars_in_the_dashboard() -> None:
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        text = path.read_text("utf-8")
+        for callback in ("map_elements", "map_batches", "map_rows", ".apply("):
+            assert callback not in text, f"{path.relative_to(ROOT)} uses {callback}"
