@@ -21,6 +21,17 @@ ROUNDS = 50
 TIMEOUT_S = 240
 
 
+CALLED: set[str] = set()
+
+
+def _counted(name: str, function: Callable[..., object]) -> Callable[..., object]:
+    def call(*args: object) -> object:
+        CALLED.add(name)
+        return function(*args)
+
+    return call
+
+
 def _work(link: Path) -> list[Callable[[], object]]:
     """One call of every query (uncached: the cache would hide the concurrency) and of the
     shaping the pages do with their results."""
@@ -30,7 +41,11 @@ def _work(link: Path) -> list[Callable[[], object]]:
     from dashboard import charts, exports, queries, ui
 
     db = queries.current()
-    raw = {name: getattr(queries, name).__wrapped__ for name in dir(queries)}
+    raw = {
+        name: _counted(name, getattr(queries, name).__wrapped__)
+        for name in dir(queries)
+        if hasattr(getattr(queries, name), "__wrapped__") and name != "_connection"
+    }
     town = raw["municipality"](db)
     region = town["region_code"]
     indicators = raw["indicators"](db, region)
@@ -93,10 +108,16 @@ def _work(link: Path) -> list[Callable[[], object]]:
         raw["sources"](db)
         return raw["source_table"](db, None).to_arrow()
 
-    work: list[Callable[[], object]] = [overview, measures, sources]
-    work += [lambda i=i: indicator_page(i) for i in ids]
-    work += [lambda g=g: field_page(g) for g in goal_ids]
-    return work
+    # Each round of a thread runs the pages' cheap parts and one indicator and one goal in turn,
+    # so that every query and every kind of shaping runs in all threads at once, 50 rounds each.
+    def round_(n: int) -> None:
+        overview()
+        measures()
+        sources()
+        indicator_page(ids[n % len(ids)])
+        field_page(goal_ids[n % len(goal_ids)])
+
+    return [lambda n=n: round_(n) for n in range(max(len(ids), len(goal_ids)))]
 
 
 def hammer(link: str) -> None:
@@ -109,8 +130,7 @@ def hammer(link: str) -> None:
         start.wait()
         try:
             for round_ in range(ROUNDS):
-                for i in range(len(work)):
-                    work[(i + offset + round_) % len(work)]()
+                work[(offset * 5 + round_) % len(work)]()
         except BaseException as exc:
             failures.append(exc)
 
@@ -121,7 +141,12 @@ def hammer(link: str) -> None:
         thread.join()
     if failures:
         raise failures[0]
-    print(f"ok: {THREADS} threads x {ROUNDS} rounds x {len(work)} pieces of work")
+    from dashboard import queries
+
+    every = {n for n in dir(queries) if hasattr(getattr(queries, n), "__wrapped__")}
+    missing = every - CALLED - {"_connection"}
+    assert not missing, f"queries not exercised: {sorted(missing)}"
+    print(f"ok: {THREADS} threads x {ROUNDS} rounds")
 
 
 def test_queries_and_shaping_from_eight_threads_never_hang(shipped_warehouse: Path) -> None:
