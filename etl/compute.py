@@ -7,6 +7,7 @@ only known when every cell is; "-" counts as zero only where the series says `da
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 
 import polars as pl
@@ -84,7 +85,8 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                     )
                 )
                 continue
-            if keys[series.measure].filter(*_conditions(series, None, None)).is_empty():
+            matched = keys[series.measure].filter(*_conditions(series, None, None))
+            if matched.is_empty():
                 problems.append(
                     Problem(
                         catalog.path,
@@ -94,7 +96,47 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                         field=field,
                     )
                 )
+            elif twice := _total_and_part(matched):
+                problems.append(
+                    Problem(
+                        catalog.path,
+                        f"adds a total to its own parts ({twice[0]} and {twice[1]}), so counts "
+                        "them twice: select the total row, or only the parts",
+                        entry=entry,
+                        field=field,
+                    )
+                )
     return problems
+
+
+def _total_and_part(keys: pl.DataFrame) -> tuple[str, str] | None:
+    """A matched breakdown that is the total of another matched one, both described.
+
+    A total has `insgesamt` in place of a part's sex, nationality or category value
+    ("Fachbereich: insgesamt" for "Fachbereich: Soziales"), as the staff report's totals are
+    stored (etl/disclosure.py).
+    """
+    rows = set(keys.select("source", "sex", "nationality", "category").iter_rows())
+    for source, sex, nationality, category in sorted(rows, key=str):
+        parts = [p.split(": ", 1) for p in category.split(" | ")] if category else []
+        if any(len(p) != 2 for p in parts):
+            parts = []  # a category without labels: only sex and nationality can be totals
+        coords = [sex, nationality, *(value for _, value in parts)]
+        for mask in itertools.product((False, True), repeat=len(coords)):
+            total = [TOTAL if m else c for m, c in zip(mask, coords, strict=True)]
+            if total == coords:
+                continue
+            labelled = zip((label for label, _ in parts), total[2:], strict=True)
+            joined = " | ".join(f"{label}: {value}" for label, value in labelled) or category
+            if (source, total[0], total[1], joined) in rows:
+                return _described(total[0], total[1], joined), _described(
+                    sex, nationality, category
+                )
+    return None
+
+
+def _described(sex: str, nationality: str, category: str | None) -> str:
+    return f'sex "{sex}", nationality "{nationality}", category "{category or ""}"'
 
 
 def compute_all(catalog: Catalog, parts: Parts) -> pl.DataFrame:
