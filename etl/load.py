@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 
 from etl import catalog as catalog_module
-from etl import compute, formula, progress, readers
+from etl import compute, disclosure, formula, progress, readers
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
@@ -125,7 +125,12 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
         for source in manifest.sources:
             path = data_dir / source.file
             try:
-                frames.append(readers.read(path, source.format, source.id))
+                frame = readers.read(path, source.format, source.id)
+                # Staff figures are personal data: margins added, small counts kept secret,
+                # before anything is stored (etl/disclosure.py).
+                if source.format in disclosure.PROTECTED_FORMATS:
+                    frame = disclosure.protect(frame, display_name(path))
+                frames.append(frame)
             except EtlError as exc:
                 problems.extend(exc.problems)
                 continue
