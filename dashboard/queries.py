@@ -201,7 +201,7 @@ def sources(db: str) -> pl.DataFrame:
     return _run(
         db,
         "SELECT id, title, publisher, table_code, licence, retrieved, is_sample, rows, file, "
-        "sha256, url, note FROM sources ORDER BY is_sample, id",
+        "sha256, url, note, format FROM sources ORDER BY is_sample, id",
     )
 
 

@@ -427,3 +427,10 @@ def test_catalogue_text_is_shown_as_text_in_pages_and_charts(
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert any("Klick" in t for t in texts)
     assert not any("https://" in t or re.search(r"(?<!\\)<a ", t) for t in texts)
+
+
+def test_sources_page_explains_the_staff_secrecy(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(monkeypatch, shipped_warehouse, "app_pages/datenstand.py")
+    assert any("Personalbericht: Werte von 1 oder 2 Personen" in c.value for c in at.caption)

@@ -23,6 +23,13 @@ if samples.height:
         f"{samples.height} von {sources.height} Quellen sind Beispieldaten. {ui.SAMPLE_HELP}"
     )
 
+if sources.filter(sources["format"] == "staff_report").height:
+    st.caption(
+        "Personalbericht: Werte von 1 oder 2 Personen und Werte, aus denen sie sich errechnen "
+        "ließen, sind geheim gehalten und stehen als „.“ (Regel der Statistik der Bundesagentur "
+        "für Arbeit). Summen werden vorher aus allen Daten gebildet."
+    )
+
 st.subheader("Letzte Auswertung")
 st.markdown(
     f"- **Erstellt:** {ui.local_time(info['built_at'])}\n"
