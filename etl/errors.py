@@ -9,6 +9,50 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# How much of a user's text (a cell, a name, a key) a message quotes: enough to find it in the
+# file, never the whole of a 200 MB cell.
+QUOTE_LIMIT = 80
+
+
+def quoted(text: object, limit: int = QUOTE_LIMIT) -> str:
+    """`text` in double quotes as a message shows it: control characters escaped (they would
+    garble or even drive the terminal), cut to `limit` characters with its full length said.
+
+    >>> quoted("k.A.")
+    '"k.A."'
+    >>> print(quoted("12" + chr(0x1C) + "3" + chr(0x2028)))
+    "12\\x1c3\\u2028"
+    >>> quoted("9" * 400, limit=10)
+    '"999999999…" (400 characters)'
+    """
+    if not isinstance(text, str):
+        text = _text_of(text)
+    shown = "".join(c if c.isprintable() else _escape(c) for c in text[:limit])
+    if len(text) <= limit and len(shown) <= limit:
+        return f'"{shown}"'
+    return f'"{shown[: limit - 1]}…" ({len(text):,} characters)'
+
+
+def named(name: str) -> str:
+    """A name (a column, a TOML key, a ZIP member) bare where it is short and printable, as
+    most are; else quoted like a cell.
+
+    >>> print(named("Jahr"), named("Ja" + chr(0x1C) + "hr"))
+    Jahr "Ja\\x1chr"
+    """
+    return name if name.isprintable() and len(name) <= QUOTE_LIMIT else quoted(name)
+
+
+def _escape(char: str) -> str:
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def _text_of(value: object) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an int beyond Python's 4,300-digit limit for str()
+        return f"<a {type(value).__name__} too long to show>"
+
 
 @dataclass(frozen=True)
 class Problem:
