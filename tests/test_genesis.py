@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from etl.errors import Problem, SourceFileError
 from etl.readers import TIDY_COLUMNS, genesis
+from etl.readers._common import decode
 from tests.conftest import SAMPLES, shared_file
 
 PERSONAL = SAMPLES / "genesis_personal.csv"
@@ -150,3 +152,129 @@ def test_real_52311_0001_business_registrations_latin1() -> None:
     }
     assert set(frame["region_name"]) >= {"Baden-Württemberg", "Thüringen"}
     assert frame["region_code"].null_count() == 0
+
+
+# --- whatever the bytes: one line rule, ASCII digits, finite numbers, short messages (#9) -------
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "raw"
+
+
+def _write(tmp_path: Path, data: bytes, name: str = "changed.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _problem(path: Path) -> Problem:
+    with pytest.raises(SourceFileError) as caught:
+        genesis.read(path)
+    return caught.value.problems[0]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\f", "\x1c", "\x85"])
+@pytest.mark.parametrize(
+    ("path", "rows"),
+    [
+        (PERSONAL, 24),
+        (SHIPPED / "74111-04-04-4_personal_hannover.csv", 434),
+        (SHIPPED / "52311-0001_gewerbeanzeigen_laender.csv", 2),
+    ],
+    ids=["sample", "74111", "52311-0001"],
+)
+def test_a_line_separator_in_the_title_loses_no_row(
+    separator: str, path: Path, rows: int, tmp_path: Path
+) -> None:
+    # splitlines() split the title here, the offsets counted only "\n": 24 -> 21, 434 -> 427.
+    text, _ = decode(path.read_bytes(), path.name)
+    end_of_line_2 = text.index("\n", text.index("\n") + 1)
+    if text[end_of_line_2 - 1] == "\r":
+        end_of_line_2 -= 1
+    changed = text[:end_of_line_2] + separator + text[end_of_line_2:]
+    frame = genesis.read(_write(tmp_path, changed.encode("utf-8"), path.name))
+    assert frame.height == rows
+    assert_frame_equal(frame, genesis.read(path))
+
+
+def test_bare_cr_line_ends_read_like_lf(tmp_path: Path) -> None:
+    text = PERSONAL.read_text("utf-8")
+    path = _write(tmp_path, text.replace("\n", "\r").encode("utf-8"), PERSONAL.name)
+    assert_frame_equal(genesis.read(path), genesis.read(PERSONAL))
+
+
+def test_a_cr_inside_a_data_row_ends_that_line(tmp_path: Path) -> None:
+    # Before: polars SchemaError. A bare CR is a line end like any other, so the row is cut.
+    text = PERSONAL.read_text("utf-8").replace(";13765;", ";13\r765;")
+    problem = _problem(_write(tmp_path, text.encode()))
+    assert (problem.line, problem.message) == (11, "expected 7 fields separated by ';', found 6")
+
+
+def test_a_blank_line_in_the_data_block_holds_no_row(tmp_path: Path) -> None:
+    text = PERSONAL.read_text("utf-8").replace("\n__________", "\n\n;;  ;\n__________")
+    assert_frame_equal(
+        genesis.read(_write(tmp_path, text.encode(), PERSONAL.name)), genesis.read(PERSONAL)
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "shown"),
+    [
+        (";12445;", ";１２４４５;", '5 ("Vollzeitäquivalent")', '"１２４４５" is neither'),
+        (";12445;", ";١٢٤٤٥;", '5 ("Vollzeitäquivalent")', '"١٢٤٤٥" is neither'),
+        (
+            "30.06.2015;03241001;      Hannover, Landeshauptstadt;Insgesamt",
+            "٣٠.٠٦.٢٠١٥;03241001;      Hannover, Landeshauptstadt;Insgesamt",
+            "1",
+            'time "٣٠.٠٦.٢٠١٥" is not',
+        ),
+    ],
+    ids=["fullwidth value", "arabic-indic value", "arabic-indic date"],
+)
+def test_digits_of_other_scripts_are_refused(
+    old: str, new: str, column: str, shown: str, tmp_path: Path
+) -> None:
+    # Before: they passed \d and crashed the cast to a number.
+    text = PERSONAL.read_text("utf-8").replace(old, new, 1)
+    problem = _problem(_write(tmp_path, text.encode()))
+    assert problem.line == 13
+    assert problem.column == column
+    assert problem.message.startswith(shown)
+
+
+def test_a_number_beyond_a_float_is_refused_not_stored_as_infinity(tmp_path: Path) -> None:
+    text = PERSONAL.read_text("utf-8").replace(";12445;", ";" + "9" * 400 + ";")
+    problem = _problem(_write(tmp_path, text.encode()))
+    assert (problem.line, problem.column) == (13, '5 ("Vollzeitäquivalent")')
+    assert "(400 characters) is too large for a number" in problem.message
+
+
+def test_a_huge_bad_cell_is_quoted_short(tmp_path: Path) -> None:
+    # Before: a 200 MB cell was echoed whole.
+    text = PERSONAL.read_text("utf-8").replace(";12445;", ";" + "k" * 2_000_000 + ";")
+    problem = _problem(_write(tmp_path, text.encode()))
+    assert len(problem.message) < 250
+    assert '…" (2,000,000 characters) is neither a German number' in problem.message
+
+
+def test_a_header_row_that_lost_its_empty_first_cell_is_refused(tmp_path: Path) -> None:
+    # Read as a title, it left "Vollzeitäquivalent" in the key columns: 24 values -> 16.
+    text = PERSONAL.read_text("utf-8").replace(
+        ";;;;Vollzeitäquivalent", "\u2029;Vollzeitäquivalent"
+    )
+    problem = _problem(_write(tmp_path, text.encode()))
+    assert problem.line == 6
+    assert "has text after its first cell" in problem.message
+
+
+def test_one_bad_byte_in_a_utf8_file_is_refused_not_read_as_latin1(tmp_path: Path) -> None:
+    # Read as Latin-1, "männlich" became "mÃ¤nnlich" and sex fell back to a label of its own.
+    data = PERSONAL.read_bytes().replace(b"Stichtag", b"Stich\xfftag")
+    problem = _problem(_write(tmp_path, data))
+    assert problem.line == 3
+    assert problem.message.startswith("unknown encoding: byte 0xFF is not valid text")
+
+
+def test_a_nul_byte_is_refused_with_its_line(tmp_path: Path) -> None:
+    data = PERSONAL.read_bytes() + b"x" * 5000 + b"\x00"
+    problem = _problem(_write(tmp_path, data))
+    assert problem.line == PERSONAL.read_bytes().count(b"\n") + 1
+    assert "0x00 (NUL)" in problem.message

@@ -12,7 +12,7 @@ import polars as pl
 
 from etl.errors import SourceFileError
 from etl.readers import city, ffcsv, genesis
-from etl.readers._common import TIDY_COLUMNS, TIDY_SCHEMA, display_name, read_text
+from etl.readers._common import TIDY_COLUMNS, TIDY_SCHEMA, display_name, header_cells, read_text
 
 __all__ = ["FORMATS", "TIDY_COLUMNS", "TIDY_SCHEMA", "detect_format", "read"]
 
@@ -47,7 +47,7 @@ def detect_format(path: Path) -> str:
     if first.startswith("statistics_code;"):
         return "ffcsv"
     for name, spec in city.FORMATS.items():
-        if first.split(";") == spec.columns:
+        if header_cells(text) == spec.columns:
             return name
     raise SourceFileError.one(
         display_name(path),

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.errors import Problem, SourceFileError
+from etl.errors import Problem, SourceFileError, named, quoted
 from etl.readers._common import (
     REGION_CODE,
     TOTAL,
     bad_value_error,
     display_name,
     finish,
+    header_cells,
     normalise_nationality,
     normalise_sex,
     parse_time,
@@ -112,10 +113,11 @@ def read(path: Path, fmt: str, source: str | None = None) -> pl.DataFrame:
     file = display_name(path)
     text, _ = read_text(path)
     source = source or path.stem
-    header = text.split("\n", 1)[0].strip().split(";")
+    header = header_cells(text)
     if header != spec.columns:
         raise _header_error(file, header, spec)
-    rows = read_table(text, file)
+    # The rows are read under the names just checked, never under polars' reading of line 1.
+    rows = read_table(text, file, columns=spec.columns)
     return _tidy(rows, spec, file, source)
 
 
@@ -134,7 +136,8 @@ def _header_error(file: str, header: list[str], spec: CityFormat) -> SourceFileE
     if missing:
         detail.append("missing " + ", ".join(missing))
     if unknown:
-        detail.append("unknown " + ", ".join(unknown))
+        shown = ", ".join(named(c) for c in unknown[:5])
+        detail.append(f"unknown {shown}{', …' if len(unknown) > 5 else ''}")
     if not detail:
         detail.append("columns in another order")
     return SourceFileError.one(
@@ -177,7 +180,7 @@ def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.Da
     if bad_year.height:
         raise SourceFileError.one(
             file,
-            f'"{bad_year["Jahr"][0]}" is not a year (2019) or a date (31.12.2019)',
+            f"{quoted(bad_year['Jahr'][0])} is not a year (2019) or a date (31.12.2019)",
             line=int(bad_year["line"][0]),
             column='"Jahr"',
         )
@@ -185,7 +188,7 @@ def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.Da
         row = keyed.filter(~pl.col("region_code").str.contains(REGION_CODE)).row(0, named=True)
         raise SourceFileError.one(
             file,
-            f'"{row["AGS"]}" is not an official municipality key (AGS, e.g. 03241001); '
+            f"{quoted(row['AGS'])} is not an official municipality key (AGS, e.g. 03241001); "
             "Excel may have dropped its leading zero",
             line=row["line"],
             column='"AGS"',

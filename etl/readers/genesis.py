@@ -5,18 +5,19 @@ Layout, as published: title lines; a column header over several rows whose first
 `time;key;name[;more keys];values…`; the footer from the line `__________` on, whose quoted
 footnotes span many lines. Only the data block between header and footer goes to the CSV parser
 (polars); Python looks at the handful of header lines, and at single lines only to explain an error.
+Both split lines by the one rule of `_common` and the data block is parsed without quote
+handling (no published data row has a quote), so every line of the block is one row.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from etl.errors import Problem, SourceFileError
+from etl.errors import Problem, SourceFileError, quoted
 from etl.readers._common import (
     NATIONALITY_LABELS,
     REGION_CODE,
@@ -29,12 +30,12 @@ from etl.readers._common import (
     normalise_sex,
     parse_time,
     parse_values,
+    read_csv_lines,
     read_text,
-    width_error,
 )
 
-_DATA_ROW = re.compile(r"^(?:\d{4}|\d{2}\.\d{2}\.\d{4});")
-_FOOTER = re.compile(r"^_{3,}[ \t]*\r?$", re.MULTILINE)
+_DATA_ROW = re.compile(r"^(?:[0-9]{4}|[0-9]{2}\.[0-9]{2}\.[0-9]{4});")
+_FOOTER = re.compile(r"^_{3,}[ \t]*$", re.MULTILINE)
 _UNIT_IN_TITLE = re.compile(r"\(([^()]+)\)\s*;*\s*$")
 # How far down a header may reach before we give up looking for the first data row.
 _MAX_HEADER_LINES = 200
@@ -105,9 +106,10 @@ def read(path: Path, source: str | None = None) -> pl.DataFrame:
     text, encoding = read_text(path)
     source = source or path.stem
 
-    lines_head = text[: _head_end(text)].splitlines()
+    # The header is in the first lines; the last piece of the split is the rest of the file.
+    lines_head = text.split("\n", _MAX_HEADER_LINES)[:_MAX_HEADER_LINES]
     layout = _layout(lines_head, file, encoding)
-    start = _offset_of_line(text, layout.data_line)
+    start = sum(len(line) + 1 for line in lines_head[: layout.data_line - 1])
     footer = _FOOTER.search(text, start)
     if footer is None:
         raise SourceFileError.one(
@@ -129,30 +131,12 @@ def table_code(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _head_end(text: str) -> int:
-    """Offset after the first `_MAX_HEADER_LINES` lines: all of the header is in there."""
-    pos = 0
-    for _ in range(_MAX_HEADER_LINES):
-        nxt = text.find("\n", pos)
-        if nxt < 0:
-            return len(text)
-        pos = nxt + 1
-    return pos
-
-
-def _offset_of_line(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line - 1):
-        pos = text.index("\n", pos) + 1
-    return pos
-
-
 def _layout(head: list[str], file: str, encoding: str) -> Layout:
     if not head or not head[0].startswith("GENESIS-Tabelle:"):
-        shown = head[0][:60] if head else ""
+        shown = quoted(head[0] if head else "", limit=60)
         raise SourceFileError.one(
             file,
-            f'line 1 is "{shown}"; expected "GENESIS-Tabelle: <table code>" as published by '
+            f'line 1 is {shown}; expected "GENESIS-Tabelle: <table code>" as published by '
             "GENESIS-Online or the Regionalstatistik",
             line=1,
         )
@@ -179,6 +163,17 @@ def _layout(head: list[str], file: str, encoding: str) -> Layout:
             "no column header above the first data row: expected header rows starting with ';'",
             line=data_idx + 1,
         )
+    for n, title in enumerate(head[1 : i + 1], start=2):
+        # A title fills its first cell only; a line with more is a header row whose first cell
+        # is not empty, and reading it as a title would turn a value column into a key.
+        if any(cell.strip() for cell in title.split(";")[1:]):
+            raise SourceFileError.one(
+                file,
+                "a line between the title and the data rows has text after its first cell, yet "
+                "does not start with ';': expected a title in the first cell only, or a header "
+                "row with its first cell empty",
+                line=n,
+            )
     width = len(head[data_idx].split(";"))
     for offset, row in enumerate(header_rows):
         if len(row) != width:
@@ -242,24 +237,12 @@ def _label(levels: list[str]) -> str:
 
 
 def _parse_block(block: str, width: int, file: str, first_line: int) -> pl.DataFrame:
-    schema = {f"c{i}": pl.String() for i in range(width)}
-    try:
-        rows = pl.read_csv(
-            io.BytesIO(block.encode("utf-8")),
-            separator=";",
-            has_header=False,
-            schema=schema,
-            quote_char='"',
-        )
-    except pl.exceptions.ComputeError:
-        raise width_error(block, width, file, first_line) from None
-    rows = rows.with_row_index("line", offset=first_line).with_columns(
-        pl.col("line").cast(pl.Int64)
-    )
+    schema: dict[str, pl.DataType] = {f"c{i}": pl.String() for i in range(width)}
+    rows = read_csv_lines(block, file, schema, first_line, quotes=False)
     short = rows.filter(pl.any_horizontal(pl.col(f"c{i}").is_null() for i in range(width)))
     if short.height:
         line = int(short["line"][0])
-        fields = block.splitlines()[line - first_line].split(";")
+        fields = block.split("\n")[line - first_line].split(";")
         if len(fields) != width:
             raise SourceFileError.one(
                 file, f"expected {width} fields separated by ';', found {len(fields)}", line=line
@@ -293,7 +276,7 @@ def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.Data
     if bad_time.height:
         raise SourceFileError.one(
             file,
-            f'time "{bad_time["c0"][0]}" is not a year (2015) or a date (30.06.2015)',
+            f"time {quoted(bad_time['c0'][0])} is not a year (2015) or a date (30.06.2015)",
             line=int(bad_time["line"][0]),
             column="1",
         )
@@ -309,7 +292,7 @@ def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.Data
         for row in wrong.head(5).iter_rows(named=True):
             col = int(row["col"][1:]) + 1
             err = bad_value_error(
-                file, row["line"], f'{col} ("{measure_of[row["col"]]}")', row["cell"]
+                file, row["line"], f"{col} ({quoted(measure_of[row['col']])})", row["cell"]
             )
             problems.extend(err.problems)
         if wrong.height > 5:
