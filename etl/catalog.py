@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from etl import formula
-from etl.errors import CatalogError, Problem
+from etl.errors import CatalogError, Problem, named
 from etl.validation import (
     Id,
     RegionCode,
@@ -29,6 +29,7 @@ from etl.validation import (
     check_unique,
     many,
     one,
+    toml_limit_problem,
 )
 
 MEASURE_STATES = ("geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen")
@@ -125,7 +126,8 @@ class Series(Strict):
 class Target(Strict):
     """A target value by a year, with where it comes from (the decision, paper or report)."""
 
-    value: float
+    # TOML allows inf and nan; neither is a target anyone can reach or miss.
+    value: Annotated[float, Field(allow_inf_nan=False)]
     year: Year
     source: Text
     kind: TargetKind
@@ -218,12 +220,17 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError([_syntax_problem(file, exc)]) from None
+    except (ValueError, RecursionError) as exc:
+        raise CatalogError([toml_limit_problem(file, exc)]) from None
 
     problems: list[Problem] = []
     for key in raw:
         if key not in _TOP_LEVEL:
             problems.append(
-                Problem(file, f"unknown table [{key}] (allowed: {', '.join(_TOP_LEVEL)})")
+                Problem(
+                    file,
+                    f"unknown table [{named(key)}] (allowed: {', '.join(_TOP_LEVEL)})",
+                )
             )
     municipality = one(raw, "municipality", Municipality, file, problems)
     entries: dict[str, list[Any]] = {}

@@ -8,6 +8,7 @@ turned into a polars expression over one column per series.
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -126,6 +127,7 @@ def _check(node: ast.AST, names: set[str] | frozenset[str], used: set[str], dept
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"{node.value!r} is not allowed; only numbers and series names")
+        _check_number(node.value)
     elif isinstance(node, ast.Name):
         if node.id not in names:
             known = ", ".join(sorted(names)) or "none"
@@ -137,6 +139,25 @@ def _check(node: ast.AST, names: set[str] | frozenset[str], used: set[str], dept
         raise FormulaError(
             f"{what} is not allowed; a formula is arithmetic over series names and numbers"
         )
+
+
+def _check_number(value: int | float) -> None:
+    """Every number is computed as a float: one too large for it (a 400-digit literal, 1e400)
+    would fail or turn into infinity when the indicator is computed, so refuse it here.
+
+    >>> _check_number(10_000)
+    >>> try:
+    ...     _check_number(10**400)
+    ... except FormulaError as exc:
+    ...     print(exc)
+    a number in the formula is too large (at most about 1.8e308)
+    """
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise FormulaError("a number in the formula is too large (at most about 1.8e308)")
 
 
 def _to_polars(node: ast.expr) -> pl.Expr:

@@ -13,10 +13,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from etl.errors import ManifestError, Problem
+from etl.errors import ManifestError, Problem, named, quoted
 from etl.readers import FORMATS
 from etl.readers._common import display_name
-from etl.validation import Id, Strict, Text, check_unique, many
+from etl.validation import Id, Strict, Text, check_unique, many, toml_limit_problem
 
 
 def _known_format(value: str) -> str:
@@ -55,20 +55,33 @@ def load(data_dir: Path) -> Manifest:
     path = data_dir / "sources.toml"
     file = display_name(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ManifestError(
             [Problem(file, "missing: every data folder needs a sources.toml describing its files")]
         ) from None
+    except OSError as exc:
+        raise ManifestError([Problem(file, f"cannot read the file: {exc}")]) from None
+    return parse(data, data_dir, file)
+
+
+def parse(data: bytes, data_dir: Path, file: str = "sources.toml") -> Manifest:
+    """Validate the manifest's bytes; the files it names are looked up in `data_dir`."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError([Problem(file, f"cannot read the file: {exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError([Problem(file, f"TOML syntax error: {exc}")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError([Problem(file, f"cannot read the file: {exc}")]) from None
+    except (ValueError, RecursionError) as exc:
+        raise ManifestError([toml_limit_problem(file, exc)]) from None
 
     problems: list[Problem] = []
     for key in raw:
         if key != "source":
-            problems.append(Problem(file, f"unknown table [{key}]; entries are written [[source]]"))
+            problems.append(
+                Problem(file, f"unknown table [{named(key)}]; entries are written [[source]]")
+            )
     entries = many(raw, "source", Source, file, problems)
     if not entries and not problems:
         problems.append(Problem(file, "no [[source]] entries"))
@@ -76,11 +89,24 @@ def load(data_dir: Path) -> Manifest:
     seen_files: dict[str, str] = {}
     for entry in entries:
         target = data_dir / entry.file
-        if not target.is_file():
+        try:
+            found = target.is_file()
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+            reason = getattr(exc, "strerror", None) or str(exc)
             problems.append(
                 Problem(
                     file,
-                    f'no such file "{entry.file}" in {display_name(data_dir)}',
+                    f"{quoted(entry.file)} cannot be a file name ({reason})",
+                    entry=f'source "{entry.id}"',
+                    field="file",
+                )
+            )
+            continue
+        if not found:
+            problems.append(
+                Problem(
+                    file,
+                    f"no such file {quoted(entry.file)} in {display_name(data_dir)}",
                     entry=f'source "{entry.id}"',
                     field="file",
                 )
@@ -89,7 +115,8 @@ def load(data_dir: Path) -> Manifest:
             problems.append(
                 Problem(
                     file,
-                    f'"{entry.file}" is already described by source "{seen_files[entry.file]}"',
+                    f"{quoted(entry.file)} is already described by source "
+                    f'"{seen_files[entry.file]}"',
                     entry=f'source "{entry.id}"',
                     field="file",
                 )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from etl.errors import Problem
+from etl.errors import Problem, named, quoted
 from etl.readers._common import REGION_CODE
 
 ID_PATTERN = r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$"
@@ -45,13 +45,14 @@ def many(
     raw: dict[str, Any], kind: str, model: type[BaseModel], file: str, problems: list[Problem]
 ) -> list[Any]:
     value = raw.get(kind, [])
-    if isinstance(value, dict):
+    if not isinstance(value, list):
+        # A table, or a scalar such as `measure = 5`: neither is a list of entries.
         problems.append(Problem(file, f"[{kind}] must be a list of entries, written [[{kind}]]"))
         return []
     valid = []
     for index, item in enumerate(value):
         name = item.get("id") if isinstance(item, dict) else None
-        label = f'{kind} "{name}"' if isinstance(name, str) else f"{kind} #{index + 1}"
+        label = f"{kind} {quoted(name)}" if isinstance(name, str) else f"{kind} #{index + 1}"
         entry = _validate(model, item, label, file, problems)
         if entry is not None:
             valid.append(entry)
@@ -65,9 +66,18 @@ def _validate(
         return model.model_validate(item)
     except ValidationError as exc:
         for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or None
+            # An unknown key is named by the user: it may be 10,000 characters long.
+            field = ".".join(named(str(part)) for part in error["loc"]) or None
             problems.append(Problem(file, _message(error, model), entry=label, field=field))
         return None
+
+
+def toml_limit_problem(file: str, exc: ValueError | RecursionError) -> Problem:
+    """What tomllib raises beyond its syntax errors: an integer of more than 4,300 digits
+    (ValueError) or lists nested hundreds deep (RecursionError)."""
+    if isinstance(exc, RecursionError):
+        return Problem(file, "TOML: lists or tables nested too deeply to read")
+    return Problem(file, f"TOML: a number too long to read ({quoted(str(exc), limit=60)})")
 
 
 # What an analyst should write where a key is missing that a reader of the screen relies on.
@@ -91,22 +101,30 @@ def _message(error: Any, model: type[BaseModel]) -> str:
         pattern = error.get("ctx", {}).get("pattern")
         if pattern == ID_PATTERN:
             return (
-                f'"{error["input"]}" is not a valid id: use lowercase ASCII letters, digits, '
-                "'_' and '.' (e.g. bildung.sprachbildung)"
+                f"{quoted(error['input'])} is not a valid id: use lowercase ASCII letters, "
+                "digits, '_' and '.' (e.g. bildung.sprachbildung)"
             )
         if pattern == AGS_PATTERN:
             return (
-                f'"{error["input"]}" is not an official region key (AGS): DG, 2, 3, 5, 8, 9 '
-                "or 12 digits, e.g. 03241001"
+                f"{quoted(error['input'])} is not an official region key (AGS): DG, 2, 3, 5, 8, "
+                "9 or 12 digits, e.g. 03241001"
             )
     if kind == "literal_error":
-        return f'"{error["input"]}" is not allowed; expected one of: {error["ctx"]["expected"]}'
+        return (
+            f"{quoted(error['input'])} is not allowed; expected one of: {error['ctx']['expected']}"
+        )
     if kind in {"greater_than_equal", "less_than_equal"}:
-        return f"{error['input']} is out of range: {error['msg'].lower()}"
-    shown = repr(error["input"])
-    if len(shown) > 60:
-        shown = shown[:57] + "…"
-    return f"{error['msg']} (got {shown})"
+        return f"{_repr(error['input'], limit=20)} is out of range: {error['msg'].lower()}"
+    return f"{error['msg']} (got {_repr(error['input'])})"
+
+
+def _repr(value: Any, limit: int = 60) -> str:
+    """A short repr of a wrong TOML value; an int beyond 4,300 digits has no repr at all."""
+    try:
+        shown = repr(value)
+    except ValueError:
+        return f"a number with more than {4300:,} digits"
+    return shown if len(shown) <= limit else shown[: limit - 3] + "…"
 
 
 def check_unique(entries: dict[str, list[Any]], file: str, problems: list[Problem]) -> None:

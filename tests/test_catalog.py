@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import catalog
-from etl.errors import CatalogError
+from etl import catalog, sources
+from etl.errors import CatalogError, ManifestError
 from tests.conftest import ROOT, SHARED
 
 # The goals per Handlungsfeld, counted by hand in the strategy's lists (seed 002).
@@ -111,3 +111,77 @@ def test_catalogue_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('[municipality]\nname = "Bürger"\n'.encode("cp1252"))
     with pytest.raises(CatalogError, match="line 2: the file is not UTF-8"):
         catalog.load(path)
+
+
+# --- what `etl run` would fail on, `etl check` refuses (#9) -------------------------------------
+
+MINIMAL = (
+    '[municipality]\nid = "x"\nname = "X"\nregion_code = "03241001"\nstrategy = "S"\n'
+    '[[field]]\nid = "a"\nname = "A"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("measure = 5", "[measure] must be a list of entries, written [[measure]]"),
+        ('goal = "a.b"', "[goal] must be a list of entries, written [[goal]]"),
+        ("indicator = true", "[indicator] must be a list of entries, written [[indicator]]"),
+    ],
+)
+def test_a_top_level_scalar_is_a_problem_not_a_traceback(line: str, message: str) -> None:
+    # Before: TypeError ('int' object is not iterable) with a traceback from `etl check`.
+    with pytest.raises(CatalogError) as caught:
+        catalog.parse(f"{line}\n{MINIMAL}".encode())
+    assert message in [p.message for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("n = " + "1" * 5000, "TOML: a number too long to read"),
+        ("n = " + "[" * 2000 + "]" * 2000, "TOML: lists or tables nested too deeply to read"),
+    ],
+    ids=["5000 digits", "nested 2000 deep"],
+)
+def test_what_tomllib_cannot_read_is_a_problem(toml: str, message: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        catalog.parse(f"{toml}\n{MINIMAL}".encode())
+    assert caught.value.problems[0].message.startswith(message)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-inf"])
+def test_a_target_is_a_finite_number(value: str) -> None:
+    with pytest.raises(ValueError, match="finite number"):
+        catalog.Target.model_validate(
+            {"value": float(value), "year": 2026, "source": "S", "kind": "adopted"}
+        )
+
+
+def test_a_long_key_or_id_is_shown_short() -> None:
+    text = MINIMAL + f'[[goal]]\nid = "{"A" * 50_000}"\n{"k" * 50_000} = 1\n'
+    with pytest.raises(CatalogError) as caught:
+        catalog.parse(text.encode())
+    lines = [str(p) for p in caught.value.problems]
+    assert lines
+    assert all(len(line) < 500 for line in lines)
+    assert any("(50,000 characters)" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("7" * 1000, "File name too long"), ("raw/a\\u0000b.csv", 'no such file "raw/a\\x00b.csv"')],
+    ids=["too long", "NUL"],
+)
+def test_a_source_file_name_the_system_cannot_look_up_is_a_problem(name: str, reason: str) -> None:
+    # Found by tests/test_fuzz_catalog.py: is_file() raised OSError / ValueError from `check`.
+    entry = (
+        f'[[source]]\nid = "x"\nfile = "{name}"\nformat = "genesis"\ntitle = "T"\n'
+        'publisher = "P"\nlicence = "L"\nretrieved = 2026-01-01\nis_sample = false\n'
+    )
+    with pytest.raises(ManifestError) as caught:
+        sources.parse(entry.encode(), ROOT / "data")
+    [problem] = caught.value.problems
+    assert (problem.entry, problem.field) == ('source "x"', "file")
+    assert reason in problem.message
+    assert len(str(problem)) < 300

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from etl.readers import TIDY_COLUMNS
 from tests.conftest import PROBLEMS, ROOT, SAMPLES
@@ -78,3 +80,29 @@ def test_inspect_bad_file_exit_1() -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert 'line 13, column 6 ("Beschäftigungsumfang / Vollzeitbeschäftigte")' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "name", "message"),
+    [
+        ("--catalog", "catalog_top_level_scalar.toml", "[measure] must be a list of entries"),
+        ("--catalog", "catalog_formula_number_too_large.toml", "a number in the formula is too"),
+        ("--data", "sources_top_level_scalar.toml", "[source] must be a list of entries"),
+    ],
+)
+def test_check_refuses_what_run_would_fail_on(
+    option: str, name: str, message: str, data_dir: Path
+) -> None:
+    # Before: TypeError from `check` (top-level scalars), OverflowError from `run` (the number).
+    if option == "--data":
+        shutil.copy(PROBLEMS / name, data_dir / "sources.toml")
+        args = ["--data", str(data_dir)]
+    else:
+        args = ["--catalog", str(PROBLEMS / name), "--data", str(data_dir)]
+    for command in ("check", "run"):
+        extra = ["--db", str(data_dir / "warehouse.duckdb")] if command == "run" else []
+        result = etl(command, *args, *extra)
+        assert result.returncode == 1, result.stdout
+        assert "Traceback" not in result.stderr
+        assert message in result.stderr
+    assert not list(data_dir.glob("warehouse*"))

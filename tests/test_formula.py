@@ -67,6 +67,10 @@ ATTEMPTS = {
     "huge": "a + " * 25_000 + "a",
     "nested": "(" * 200 + "a" + ")" * 200,
     "unknown name": "a / einwohnr",
+    # Passed `check`, then `run` failed with OverflowError when the number became a float.
+    "400 digits": "9" * 400 + " * a / b",
+    "float overflow": "1e400 * a / b",
+    "hex overflow": "0x" + "f" * 300 + " * a",
 }
 
 
