@@ -52,5 +52,13 @@ bench: install
 loadtest: install chromium
 	$(PY) -m benchmarks.load --sessions 20 --seconds 60 --rebuilds 3
 
+# 3,000 mutated real files per reader (FUZZ_N to change): tried, OK, refused and unexpected per
+# format; exits 1 on any unexpected outcome. Minutes, so outside `make test` (which runs a few
+# hundred examples of the same mutations as property tests).
+.PHONY: fuzz
+FUZZ_N ?= 3000
+fuzz: install
+	$(PY) scripts/fuzz.py --per-format $(FUZZ_N)
+
 clean:
 	rm -rf $(VENV) data/warehouse*
