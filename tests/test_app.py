@@ -375,9 +375,12 @@ def test_measures_page_marks_the_goal_status_resting_on_sample_data(
     assert statuses["Tiny-Houses – Wohnprojekt für junge Menschen"] == "kein Indikator hinterlegt"
 
 
-# --- hostile input through the URL and the catalogue (#9) ------------------------------------------
+# --- hostile input through the URL and the catalogue (#9) ---------------------------------------
 
-PHISHING = "[Bitte hier neu anmelden](https://evil.example)\n\n# Sicherheitswarnung ![x](https://evil.example/x.png) www.evil.example"
+PHISHING = (
+    "[Bitte hier neu anmelden](https://evil.example)\n\n# Sicherheitswarnung "
+    "![x](https://evil.example/x.png) www.evil.example"
+)
 
 
 @pytest.mark.parametrize(("page", "key"), [("indikator", "indikator"), ("handlungsfeld", "feld")])
@@ -388,13 +391,19 @@ def test_a_deep_link_value_is_shown_as_text_never_as_markup(
     [box] = at.error
     text = box.value
     # every Markdown and link character escaped, one line, cut to a length
-    assert "](" not in text and "![" not in text and "\n" not in text
-    assert "https://" not in text and "www.evil" not in text
+    assert "](" not in text
+    assert "![" not in text
+    assert "\n" not in text
+    assert "https://" not in text
+    assert "www.evil" not in text
     assert "\\[Bitte hier neu anmelden\\]" in text
     assert "…" in text
 
 
-HOSTILE = '<a href="https://evil.example">Klick</a> <b>fett</b> [Link](https://evil.example) www.evil.example :red[rot]'
+HOSTILE = (
+    '<a href="https://evil.example">Klick</a> <b>fett</b> [Link](https://evil.example) '
+    "www.evil.example :red[rot]"
+)
 
 
 def test_catalogue_text_is_shown_as_text_in_pages_and_charts(
@@ -411,14 +420,18 @@ def test_catalogue_text_is_shown_as_text_in_pages_and_charts(
     link = folder / "warehouse.duckdb"
     load.build(folder / "indicators.toml", folder, link)
     at = _app(monkeypatch, link, "app_pages/indikator.py", indikator=CHAIN_INDICATOR)
-    assert not at.exception and not at.error
+    assert not at.exception
+    assert not at.error
     shown = [at.title[0].value, *(m.value for m in at.markdown), *(c.value for c in at.caption)]
     for text in shown:
-        assert "https://" not in text and "www.evil" not in text and ":red[" not in text, text
+        assert "https://" not in text, text
+        assert "www.evil" not in text, text
+        assert ":red[" not in text, text
         assert not re.search(r"(?<!\\)<[ab][ >]", text), text
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     title = spec["layout"]["title"]["text"]
-    assert "&lt;a href" in title and "<a" not in title
+    assert "&lt;a href" in title
+    assert "<a" not in title
     assert all("<b>" not in t["name"] for t in spec["data"])
     # the percent sign of a hover label is not doubled
     assert all("%%" not in t.get("hovertemplate", "") for t in spec["data"])
