@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import SourceFileError
-from etl.readers import city, ffcsv, genesis
+from etl.readers import city, ffcsv, genesis, opensdg
 from etl.readers._common import TIDY_COLUMNS, TIDY_SCHEMA, display_name, header_cells, read_text
 
 __all__ = ["FORMATS", "TIDY_COLUMNS", "TIDY_SCHEMA", "detect_format", "read"]
@@ -19,6 +19,7 @@ __all__ = ["FORMATS", "TIDY_COLUMNS", "TIDY_SCHEMA", "detect_format", "read"]
 FORMATS: dict[str, str] = {
     "genesis": "GENESIS-Online / Regionalstatistik, klassisches CSV",
     "ffcsv": "GENESIS / Regionalstatistik Flat-File-CSV (auch als ZIP)",
+    "opensdg": "Open-SDG-Tidy-CSV (z. B. Integrationsmonitoring Niedersachsen)",
     **{name: spec.title for name, spec in city.FORMATS.items()},
 }
 
@@ -29,6 +30,8 @@ def read(path: Path, fmt: str, source: str | None = None) -> pl.DataFrame:
         return genesis.read(path, source)
     if fmt == "ffcsv":
         return ffcsv.read(path, source)
+    if fmt == "opensdg":
+        return opensdg.read(path, source)
     if fmt in city.FORMATS:
         return city.read(path, fmt, source)
     raise SourceFileError.one(
@@ -46,6 +49,8 @@ def detect_format(path: Path) -> str:
         return "genesis"
     if first.startswith("statistics_code;"):
         return "ffcsv"
+    if opensdg.is_opensdg(text):
+        return "opensdg"
     for name, spec in city.FORMATS.items():
         if header_cells(text) == spec.columns:
             return name
