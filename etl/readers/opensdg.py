@@ -47,16 +47,18 @@ doubtful number into the warehouse is refused with an EtlError naming file, line
 missing `Year` or `Value` column, a row of the wrong width, a GeoCode of no known pattern, a
 value that is neither number nor symbol, two values for the same key.
 
-Warnings. The readers return a frame and have no warning channel, so `read` reports skipped rows
-as Python warnings of the class `SkippedRows` (one per reason, naming its lines), which the CLI
-prints; `read_with_warnings` returns them as `Problem`s for a caller that collects them.
+Warnings. The readers return a frame and have no warning channel, so `read` logs one line per
+reason rows were skipped ("warning: file, line …: … rows skipped (lines …)") on the logger
+`etl.readers.opensdg`; unconfigured, Python prints it on stderr. Not a Python warning: pytest
+runs with warnings as errors, and a skipped row must not turn into an exception in `load`.
+`read_with_warnings` returns them as `Problem`s for a caller that collects them.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
 import re
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,17 +139,14 @@ NUMBER = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
 SHOWN_LINES = 5
 
 
-class SkippedRows(UserWarning):
-    """Rows of an Open SDG file that the reader skipped, with the reason and their lines."""
+log = logging.getLogger(__name__)
 
 
 def read(path: Path, source: str | None = None) -> pl.DataFrame:
-    """Read one Open SDG tidy CSV into the tidy frame; skipped rows are warned about."""
+    """Read one Open SDG tidy CSV into the tidy frame; skipped rows are logged as warnings."""
     frame, skipped = read_with_warnings(path, source)
     for problem in skipped:
-        # Located at the data file's line, so that Python's display of a warning shows that
-        # line of the file rather than a line of this module.
-        warnings.warn_explicit(str(problem), SkippedRows, problem.file, problem.line or 0)
+        log.warning("warning: %s", problem)
     return frame
 
 
