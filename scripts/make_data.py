@@ -270,56 +270,6 @@ def population_official() -> None:
     (RAW / "12411-01-01-4_bevoelkerung_2024.zip").write_bytes(buffer.getvalue())
 
 
-POPULATION_SAMPLE = {  # total at 31.12., foreign share in %
-    HANNOVER: (
-        [528900, 530700, 532100, 533900, 535000, 534000, 533600, 526000, 524500],
-        [16.0, 16.9, 17.4, 17.8, 18.2, 18.3, 18.6, 20.4, 21.0, 21.5],
-    ),
-    REGION: (
-        [1144000, 1147500, 1150300, 1152700, 1155000, 1154200, 1153800, 1143800, 1142300],
-        [12.0, 12.7, 13.1, 13.5, 13.8, 13.9, 14.2, 15.7, 16.2, 16.5],
-    ),
-    NDS: (
-        [7927000, 7945700, 7962800, 7982400, 7993600, 8003400, 8027000, 8004000, 8015000, 8030000],
-        [7.7, 8.4, 8.8, 9.2, 9.5, 9.7, 10.0, 11.0, 11.3, 11.5],
-    ),
-}
-
-
-def population_sample() -> None:
-    header = ffcsv.header(3)
-    lines = [header]
-    nats = [("", "Insgesamt"), ("NATD", "deutsch"), ("NATA", "ausländisch")]
-    for region, (totals, shares) in POPULATION_SAMPLE.items():
-        level, label = REGION_LEVEL[region]
-        for i, year in enumerate(YEARS):
-            if i < len(totals):
-                total = totals[i]
-            elif region in POPULATION_2024:
-                total = POPULATION_2024[region][0]
-            else:
-                continue
-            foreign = round(total * shares[i] / 100)
-            by_nat = {"": total, "NATA": foreign, "NATD": total - foreign}
-            for nat_code, nat in nats:
-                # The official 2024 totals stand in their own file; here only their breakdown.
-                if year == 2024 and region in POPULATION_2024 and nat_code == "":
-                    continue
-                n = by_nat[nat_code]
-                male = round(n * (0.492 if nat_code != "NATA" else 0.53))
-                for sex_code, sex in SEXES:
-                    value = {"": n, "GESM": male, "GESW": n - male}[sex_code]
-                    lines.append(
-                        f"12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;{year}-12-31;"
-                        f"{level};{label};{region[0]};{region[1]};"
-                        f"NAT;Nationalität;{nat_code};{nat};GES;Geschlecht;{sex_code};{sex};"
-                        f"{value};Anzahl;BEVSTD;Bevölkerungsstand"
-                    )
-    write(
-        "beispiel_12411-03-03-4_bevoelkerung_nationalitaet.csv", "\ufeff" + "\n".join(lines) + "\n"
-    )
-
-
 # --- the city's own exports (sample) ---------------------------------------------------------
 DEPARTMENTS = {
     "Personal und Organisation": 0.07,
@@ -504,7 +454,8 @@ def main() -> None:
     gewerbe_beispiel()
     personal()
     population_official()
-    population_sample()
+    # population by nationality is no longer made up: the official LSN series replace it
+    # (scripts/make_extracts.py)
     staff_report(rng)
     trade_register(rng)
     training(rng)

@@ -241,10 +241,11 @@ def test_overview_first_line_says_how_many_goals_rest_on_sample_data(
     monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
 ) -> None:
     at = _app(monkeypatch, shipped_warehouse)
-    # The shipped data assess four goals (Gremien, Existenzgründungen, Ausbildungsabschluss,
-    # Arbeitgeberin); every figure behind them comes from a beispiel_* file.
+    # The shipped data assess ten goals: six on official series (Gymnasium gap, school leavers,
+    # Kita, minimum income, naturalisations, foreign employees) and four whose every figure comes
+    # from a beispiel_* file (Gremien, Existenzgründungen, Ausbildungsabschluss, Arbeitgeberin).
     assert at.main.markdown[0].value.startswith(
-        "**4 von 4 bewerteten Zielen beruhen auf Beispieldaten** (4 ganz, 0 teilweise)"
+        "**4 von 10 bewerteten Zielen beruhen auf Beispieldaten** (4 ganz, 0 teilweise)"
     )
     # the counts say it too: the four assessed goals, each on sample data
     davon = [c.value for c in at.main.caption if c.value.startswith("davon ")]
@@ -258,8 +259,11 @@ def test_every_sample_based_badge_on_the_overview_is_marked(
     lines = _goal_lines(at)
     assert len(lines) == 39
     assessed = [line for line in lines if ":gray-badge" not in line.split("]", 1)[0]]
-    assert len(assessed) == 4
-    assert all(SAMPLE_MARK in line for line in assessed), assessed
+    assert len(assessed) == 10
+    on_sample = [line for line in assessed if SAMPLE_MARK in line]
+    assert len(on_sample) == 4
+    for title in ("Mitgestaltung", "Existenzgründungen", "Ausbildungsabschluss", "Arbeitgeberin"):
+        assert sum(title in line for line in on_sample) == 1, title
     unassessed = [line for line in lines if line not in assessed]
     assert not any(SAMPLE_MARK in line for line in unassessed)
     # the four fields with an assessed goal carry the mark on their own badge
@@ -277,8 +281,10 @@ def test_field_page_marks_sample_based_goal_status(
     assert SAMPLE_MARK in badges[0]
     assert sum(SAMPLE_MARK in b for b in badges[1:]) == 2
     rows = [row for table in at.main.dataframe for row in table.value.to_dict("records")]
-    # every status in this field rests on sample data; the official staff count does not
-    assert {r["Daten"] for r in rows} == {"Beispieldaten"}
+    # the sample-based statuses say so; the official foreign employees do not
+    data = {r["Indikator"]: r["Daten"] for r in rows}
+    assert data["Sozialversicherungspflichtig beschäftigte Ausländer*innen"] == "amtlich"
+    assert data["Anteil ausländischer Auszubildender"] == "Beispieldaten"
     assert not at.error
     at = _app(monkeypatch, shipped_warehouse, "app_pages/handlungsfeld.py", feld="verwaltung")
     rows = [row for table in at.main.dataframe for row in table.value.to_dict("records")]

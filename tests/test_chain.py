@@ -168,16 +168,16 @@ def test_shipped_registrations_per_10000(shipped_warehouse: Path) -> None:
             "WHERE indicator_id = 'wirtschaft.gewerbeanmeldungen_je_10000' AND sex = 'insgesamt'",
         )
     }
-    # 2024: 4,760 registrations (sample file) / 522,131 inhabitants (official 12411-01-01-4)
-    assert rows[("03241001", 2024)][0] == pytest.approx(10_000 * 4760 / 522_131)
-    # 2015: 4,686 (official 52311-01-04-4) / 528,900 (sample population)
-    assert rows[("03241001", 2015)][0] == pytest.approx(10_000 * 4686 / 528_900)
-    # Niedersachsen 2022: 63,132 (official GENESIS 52311-0001) / 8,004,000 (sample)
-    assert rows[("03", 2022)][0] == pytest.approx(10_000 * 63_132 / 8_004_000)
-    # 2009: registrations published, no population in the data: a gap that says why
-    assert rows[("03241001", 2009)] == (None, "einwohner fehlt")
-    # 2008: Stadt Hannover not published ("-") — missing, not zero
-    assert rows[("03241001", 2008)] == (None, "anmeldungen: -; einwohner fehlt")
+    # 2024: 4,760 registrations (sample file) / 521,269 inhabitants (official LSN 1.1.1)
+    assert rows[("03241001", 2024)][0] == pytest.approx(10_000 * 4760 / 521_269)
+    # 2015: 4,686 (official 52311-01-04-4) / 532,163 (official LSN 1.1.1)
+    assert rows[("03241001", 2015)][0] == pytest.approx(10_000 * 4686 / 532_163)
+    # Niedersachsen 2022: 63,132 (official GENESIS 52311-0001) / 7,982,947 (official LSN 1.1.1)
+    assert rows[("03", 2022)][0] == pytest.approx(10_000 * 63_132 / 7_982_947)
+    # 2009: registrations 5,147 and population 520,966, both official
+    assert rows[("03241001", 2009)] == (pytest.approx(10_000 * 5147 / 520_966), None)
+    # 2008: Stadt Hannover not published ("-") — missing, not zero; LSN has 2008's population
+    assert rows[("03241001", 2008)] == (None, "anmeldungen: -")
 
 
 def test_values_carry_their_inputs_and_sources(chain: Path) -> None:

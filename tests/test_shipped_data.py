@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import tomllib
@@ -23,7 +24,7 @@ import polars as pl
 import pytest
 
 from etl import readers
-from tests.conftest import ROOT, shared_file
+from tests.conftest import ROOT, SHARED, shared_file
 
 DATA = ROOT / "data"
 SOURCES: list[dict[str, Any]] = tomllib.loads((DATA / "sources.toml").read_text("utf-8"))["source"]
@@ -85,20 +86,68 @@ def tidy_values(frame: pl.DataFrame) -> list[Value]:
 # --- the manifest: which files are official, which are samples -------------------------------
 
 
+EXTRACTS = {
+    e["file"]: e for e in tomllib.loads((DATA / "provenance.toml").read_text("utf-8"))["extract"]
+}
+
+
 def test_every_official_source_is_checked_here() -> None:
-    # A new official file needs its own comparison below before it may ship.
-    assert {s: OFFICIAL[s]["table_code"] for s in OFFICIAL} == {
+    # A new official file needs its own comparison below, or an entry in provenance.toml
+    # (scripts/make_extracts.py) that the extract tests check row by row, before it may ship.
+    compared_by_hand = {
         "gewerbe_kreise": "52311-01-04-4",
         "gewerbe_laender": "52311-0001",
         "personal_kreise": "74111-04-04-4",
         "bevoelkerung_2024": "12411-01-01-4",
     }
+    extracted = {s for s in OFFICIAL if OFFICIAL[s]["file"] in EXTRACTS}
+    assert {s: OFFICIAL[s]["table_code"] for s in compared_by_hand} == compared_by_hand
+    assert set(OFFICIAL) == set(compared_by_hand) | extracted
+    assert len(extracted) == 14
 
 
 def test_every_file_in_raw_is_described_once() -> None:
-    described = [Path(s["file"]).name for s in SOURCES]
+    described = [s["file"].removeprefix("raw/") for s in SOURCES]
     assert len(described) == len(set(described))
-    assert sorted(p.name for p in (DATA / "raw").iterdir()) == sorted(described)
+    found = [
+        p.relative_to(DATA / "raw").as_posix()
+        for p in (DATA / "raw").rglob("*")
+        if p.suffix in {".csv", ".zip"}
+    ]
+    assert sorted(found) == sorted(described)
+
+
+# --- extracts of the real files: every line from the original, provenance recorded ------------
+
+
+@pytest.mark.parametrize("file", sorted(EXTRACTS))
+def test_an_extract_matches_its_recorded_hash(file: str) -> None:
+    assert hashlib.sha256((DATA / file).read_bytes()).hexdigest() == EXTRACTS[file]["sha256"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("file", sorted(EXTRACTS))
+def test_every_line_of_an_extract_is_a_line_of_the_original(file: str) -> None:
+    """Header, titles and footer kept, data rows only dropped, none changed or added; the
+    original is the file recorded (its sha256), from ../shared/data."""
+    entry = EXTRACTS[file]
+    original = SHARED / "data" / entry["original"]
+    if not original.is_file():
+        pytest.skip(f"../shared/data/{entry['original']} is absent on this machine")
+    raw = original.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == entry["original_sha256"]
+    encoding = "latin-1" if entry["original"].endswith("12511-01-01-4.csv") else "utf-8-sig"
+    lines = raw.decode(encoding).splitlines()
+    kept = (DATA / file).read_bytes().decode(encoding).splitlines()
+    assert kept[0] == lines[0]  # the header line
+    # the kept lines appear in the original in the same order
+    position = 0
+    for line in kept:
+        position = lines.index(line, position) + 1
+    # Stadt Hannover's rows are all there
+    city = [line for line in lines if "03241001" in line]
+    assert city
+    assert all(line in kept for line in city)
 
 
 @pytest.mark.parametrize("source_id", sorted(SAMPLE))
