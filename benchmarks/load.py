@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import random
@@ -30,6 +31,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -245,7 +247,14 @@ async def _first_views(base: str, path: str, n: int) -> Tally:
 
 
 def first_views(base: str, path: str, n: int = 6) -> Tally:
-    return asyncio.run(_first_views(base, path, n))
+    return _run_async(_first_views(base, path, n))
+
+
+def _run_async(coroutine: Any) -> Any:
+    """Run a coroutine to its end in a thread of its own: the caller may already run an event
+    loop (Playwright's sync API does, in the browser tests), and asyncio.run refuses to nest."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _rebuild(link: Path, data: Path, times: int, seconds: float, failures: list[str]) -> None:
@@ -282,7 +291,7 @@ def run(sessions: int, seconds: float, rebuilds: int) -> dict[str, float]:
                 target=_rebuild, args=(link, data, rebuilds, seconds, failures)
             )
             builder.start()
-            tally = asyncio.run(_drive(base, links, sessions, seconds))
+            tally = _run_async(_drive(base, links, sessions, seconds))
             builder.join()
     times = sorted(tally.times_ms)
     p95 = times[max(0, round(0.95 * len(times)) - 1)] if times else float("nan")
