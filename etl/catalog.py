@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from etl import formula
-from etl.errors import CatalogError, Problem, named
+from etl.errors import CatalogError, Problem, did_you_mean, named
 from etl.validation import (
     Id,
     RegionCode,
@@ -229,7 +229,8 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
             problems.append(
                 Problem(
                     file,
-                    f"unknown table [{named(key)}] (allowed: {', '.join(_TOP_LEVEL)})",
+                    f"unknown table [{named(key)}]{did_you_mean(key, _TOP_LEVEL)} "
+                    f"(allowed: {', '.join(_TOP_LEVEL)})",
                 )
             )
     municipality = one(raw, "municipality", Municipality, file, problems)

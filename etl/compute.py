@@ -14,7 +14,7 @@ import polars as pl
 
 from etl import formula as formula_module
 from etl.catalog import ANY, Catalog, Indicator, Series
-from etl.errors import Problem
+from etl.errors import Problem, did_you_mean, quoted
 from etl.readers._common import TOTAL
 
 SEXES = ("männlich", "weiblich")
@@ -33,6 +33,8 @@ VALUE_SCHEMA: dict[str, pl.DataType] = {
     "sources": pl.List(pl.String),
 }
 Parts = Mapping[str, pl.DataFrame]
+# How many of a measure's sex, nationality or category values a problem lists.
+SHOWN_VALUES = 12
 
 
 def partition(observations: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -62,24 +64,24 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
             unknown = [s for s in series.sources if s not in source_ids]
             if unknown:
                 known = ", ".join(sorted(source_ids))
+                hint = did_you_mean(unknown[0], sorted(source_ids))
                 problems.append(
                     Problem(
                         catalog.path,
-                        f'unknown source "{unknown[0]}" (known: {known})',
+                        f'unknown source "{unknown[0]}"{hint} (known: {known})',
                         entry=entry,
                         field=f"{field}.source",
                     )
                 )
                 continue
             if not any(series.measure in measures.get(s, []) for s in series.sources):
-                offered = "; ".join(
-                    sorted({m for s in series.sources for m in measures.get(s, [])})
-                )
+                there = sorted({m for s in series.sources for m in measures.get(s, [])})
+                hint = did_you_mean(series.measure, there)
                 problems.append(
                     Problem(
                         catalog.path,
-                        f'no measure "{series.measure}" in its source(s) '
-                        f"(measures there: {offered})",
+                        f"no measure {quoted(series.measure)} in its source(s){hint} "
+                        f"(measures there: {'; '.join(there)})",
                         entry=entry,
                         field=f"{field}.measure",
                     )
@@ -87,11 +89,15 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                 continue
             matched = keys[series.measure].filter(*_conditions(series, None, None))
             if matched.is_empty():
+                offered = keys[series.measure].filter(pl.col("source").is_in(series.sources))
+                reasons = _unmatched(series, offered) or [
+                    "no row has this combination of sex, nationality and category"
+                ]
                 problems.append(
                     Problem(
                         catalog.path,
-                        "matches no observation: check sex, nationality and "
-                        "category against `python -m etl inspect`",
+                        f"matches no observation: {'; '.join(reasons)} (the values of each "
+                        "measure: `python -m etl inspect FILE`)",
                         entry=entry,
                         field=field,
                     )
@@ -107,6 +113,34 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                     )
                 )
     return problems
+
+
+def _unmatched(series: Series, offered: pl.DataFrame) -> list[str]:
+    """Each filter value the measure does not have in the series' sources, with the nearest
+    value it does have (a category value is matched part by part, see `_match_category`)."""
+    reasons = []
+    for column in ("sex", "nationality", "category"):
+        wanted = _values(getattr(series, column))
+        if wanted is None:
+            continue
+        present = offered[column].drop_nulls().unique().sort().to_list()
+        if column == "category":
+            present = sorted({part for value in present for part in value.split(" | ")})
+            wanted = [part for value in wanted for part in value.split(" | ")]
+        if not present:
+            reasons.append(f"the measure has no {column} here; leave {column} out")
+            continue
+        default = " (the default)" if column not in series.model_fields_set else ""
+        # The suggestion comes first, so the list may be cut.
+        shown = ", ".join(quoted(v) for v in present[:SHOWN_VALUES])
+        shown += ", …" if len(present) > SHOWN_VALUES else ""
+        reasons += [
+            f"{column} {quoted(value)}{default} is not in the data{did_you_mean(value, present)} "
+            f'(values there: {shown}; "*" for all)'
+            for value in dict.fromkeys(wanted)
+            if value not in present
+        ]
+    return reasons
 
 
 def _total_and_part(keys: pl.DataFrame) -> tuple[str, str] | None:

@@ -6,6 +6,7 @@ nothing else in the project formats error messages.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,6 +42,48 @@ def named(name: str) -> str:
     Jahr "Ja\\x1chr"
     """
     return name if name.isprintable() and len(name) <= QUOTE_LIMIT else quoted(name)
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name a misspelt one most likely meant: the same but for case, else the nearest
+    by difflib (ratio 0.6 or more); None where none is near.
+
+    >>> closest("bildung.sprachbildug", ["bildung.sprachbildung", "soziales.wohnen"])
+    'bildung.sprachbildung'
+    >>> closest("Insgesamt", ["insgesamt", "männlich"]), closest("auslaendisch", ["ausländisch"])
+    ('insgesamt', 'ausländisch')
+    >>> closest("bevoelkerung", ["gremien", "melderegister"]) is None
+    True
+    """
+    by_fold: dict[str, str] = {}
+    for candidate in known:
+        if candidate != name:
+            by_fold.setdefault(candidate.casefold(), candidate)
+    folded = name.casefold()
+    if folded in by_fold:
+        return by_fold[folded]
+    match = difflib.get_close_matches(folded, list(by_fold), n=1)
+    return by_fold[match[0]] if match else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The suggestion an "unknown …" message puts right after the name, or nothing.
+
+    It comes before any list of known names, so that a list cut short never hides it.
+
+    >>> 'unknown goal "bildung.sprachbildug"' + did_you_mean(
+    ...     "bildung.sprachbildug", ["bildung.sprachbildung"]
+    ... )
+    'unknown goal "bildung.sprachbildug" — did you mean "bildung.sprachbildung"?'
+    >>> did_you_mean("x", ["bildung"])
+    ''
+    """
+    match = closest(name, known)
+    return "" if match is None else f" — did you mean {quoted(match, limit=SUGGEST_LIMIT)}?"
+
+
+# A suggestion is meant to be copied: a measure name of 150 characters is shown whole.
+SUGGEST_LIMIT = 300
 
 
 def _escape(char: str) -> str:

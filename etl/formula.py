@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from etl.errors import did_you_mean
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
 
@@ -131,7 +133,10 @@ def _check(node: ast.AST, names: set[str] | frozenset[str], used: set[str], dept
     elif isinstance(node, ast.Name):
         if node.id not in names:
             known = ", ".join(sorted(names)) or "none"
-            raise FormulaError(f'unknown series "{node.id}" (series of this indicator: {known})')
+            hint = did_you_mean(node.id, sorted(names))
+            raise FormulaError(
+                f'unknown series "{node.id}"{hint} (series of this indicator: {known})'
+            )
         used.add(node.id)
     else:
         what = next((text for kind, text in _NOT_ALLOWED.items() if isinstance(node, kind)), None)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from etl.errors import ManifestError, Problem, named, quoted
+from etl.errors import ManifestError, Problem, did_you_mean, named, quoted
 from etl.readers import FORMATS
 from etl.readers._common import display_name
 from etl.validation import Id, Strict, Text, check_unique, many, toml_limit_problem
@@ -21,7 +21,8 @@ from etl.validation import Id, Strict, Text, check_unique, many, toml_limit_prob
 
 def _known_format(value: str) -> str:
     if value not in FORMATS:
-        raise ValueError(f'unknown format "{value}" (known: {", ".join(FORMATS)})')
+        hint = did_you_mean(value, FORMATS)
+        raise ValueError(f'unknown format "{value}"{hint} (known: {", ".join(FORMATS)})')
     return value
 
 
@@ -80,7 +81,11 @@ def parse(data: bytes, data_dir: Path, file: str = "sources.toml") -> Manifest:
     for key in raw:
         if key != "source":
             problems.append(
-                Problem(file, f"unknown table [{named(key)}]; entries are written [[source]]")
+                Problem(
+                    file,
+                    f"unknown table [{named(key)}]{did_you_mean(key, ['source'])}; entries are "
+                    "written [[source]]",
+                )
             )
     entries = many(raw, "source", Source, file, problems)
     if not entries and not problems:

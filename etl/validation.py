@@ -6,11 +6,12 @@ Each entry is validated on its own with its pydantic model, and every error beco
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from etl.errors import Problem, named, quoted
+from etl.errors import Problem, did_you_mean, named, quoted
 from etl.readers._common import REGION_CODE
 
 ID_PATTERN = r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$"
@@ -92,8 +93,10 @@ _MISSING_HINTS = {
 def _message(error: Any, model: type[BaseModel]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        allowed = ", ".join(model.model_fields)
-        return f"unknown key (allowed: {allowed})"
+        # The key may sit in a nested table (target, a series): name that table's keys.
+        fields = list(_model_at(model, error["loc"][:-1]).model_fields)
+        key = str(error["loc"][-1])
+        return f"unknown key{did_you_mean(key, fields)} (allowed: {', '.join(fields)})"
     if kind == "missing":
         hint = _MISSING_HINTS.get(tuple(str(part) for part in error["loc"][-2:]))
         return f"required, but missing{f' ({hint})' if hint else ''}"
@@ -110,12 +113,44 @@ def _message(error: Any, model: type[BaseModel]) -> str:
                 "9 or 12 digits, e.g. 03241001"
             )
     if kind == "literal_error":
-        return (
-            f"{quoted(error['input'])} is not allowed; expected one of: {error['ctx']['expected']}"
-        )
+        allowed = typing.get_args(_annotation_at(model, error["loc"]))
+        hint = did_you_mean(error["input"], allowed) if isinstance(error["input"], str) else ""
+        expected = error["ctx"]["expected"]
+        if hint:
+            return f"{quoted(error['input'])} is not allowed{hint} (expected one of: {expected})"
+        return f"{quoted(error['input'])} is not allowed; expected one of: {expected}"
     if kind in {"greater_than_equal", "less_than_equal"}:
         return f"{_repr(error['input'], limit=20)} is out of range: {error['msg'].lower()}"
     return f"{error['msg']} (got {_repr(error['input'])})"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model of the table at `loc` inside `model`: ("target",) is the Target of an
+    Indicator, ("series", "x") a Series. List indices, dict keys and union tags are passed by.
+    """
+    current = model
+    for part in loc:
+        info = current.model_fields.get(part) if isinstance(part, str) else None
+        if info is None:
+            continue
+        nested = _models_in(info.annotation)
+        if len(nested) == 1:
+            current = nested[0]
+    return current
+
+
+def _annotation_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The declared type of the field at `loc` (for a Literal: its allowed values)."""
+    if not loc:
+        return None
+    info = _model_at(model, loc[:-1]).model_fields.get(str(loc[-1]))
+    return None if info is None else info.annotation
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def _repr(value: Any, limit: int = 60) -> str:
@@ -151,7 +186,11 @@ def check_reference(
     file: str,
     problems: list[Problem],
 ) -> None:
-    """Every `item.<attr>` must name an entry of `targets` (whose kind is named like `attr`)."""
+    """Every `item.<attr>` must name an entry of `targets` (whose kind is named like `attr`).
+
+    The nearest known id comes first (a case-only difference included); the list after it may
+    be cut, the suggestion never is.
+    """
     known = [t.id for t in targets]
     shown = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
     for item in items:
@@ -160,7 +199,7 @@ def check_reference(
             problems.append(
                 Problem(
                     file,
-                    f'unknown {attr} "{ref}" (known: {shown})',
+                    f'unknown {attr} "{ref}"{did_you_mean(ref, known)} (known: {shown})',
                     entry=f'{kind} "{item.id}"',
                     field=attr,
                 )

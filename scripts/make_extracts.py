@@ -50,7 +50,7 @@ def sha256(data: bytes) -> str:
 
 
 def lsn_extract(original: Path) -> bytes:
-    """The header line and the rows whose GeoCode (without its layer prefix) is kept."""
+    """The header line and the rows whose GeoCode (without its layer prefix) is kept, each once."""
     data = original.read_bytes()
     text = data.decode("utf-8-sig")
     lines = text.splitlines(keepends=True)
@@ -60,7 +60,9 @@ def lsn_extract(original: Path) -> bytes:
     for line in lines[1:]:
         row = next(csv.reader([line]), [])
         match = GEOCODE.match(row[geo].strip()) if len(row) > geo else None
-        if match and match[1] in KEEP:
+        # A line that repeats an earlier one exactly (1-2-8 lists its 2023 block twice) is
+        # left out: it adds nothing, and the reader would only warn about it.
+        if match and match[1] in KEEP and line not in kept:
             kept.append(line)
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     return (bom + "".join(kept)).encode("utf-8")

@@ -44,7 +44,7 @@ def test_user_error_exit_1_one_line_per_problem_no_traceback(data_dir: Path) -> 
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         'error: catalog_unknown_field.toml: goal "bildung.sprachbildung".field: '
-        'unknown field "bildng" (known: bildung, soziales)'
+        'unknown field "bildng" — did you mean "bildung"? (known: bildung, soziales)'
     ]
 
 
