@@ -190,6 +190,13 @@ class Catalog(Strict):
         )
 
 
+def goals_without_work(catalog: Catalog) -> list[str]:
+    """The ids of goals with neither an indicator nor a measure: nothing on screen says how
+    they stand, which may be right for now but should be a decision, not an oversight."""
+    covered = {i.goal for i in catalog.indicators} | {m.goal for m in catalog.measures}
+    return [g.id for g in catalog.goals if g.id not in covered]
+
+
 # The TOML tables an analyst may write, with the model of one entry each.
 _LISTS: dict[str, type[Strict]] = {
     "field": FieldOfAction,

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import logging
 import os
 import subprocess
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from etl import compute, disclosure, formula, progress, readers
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
-from etl.readers._common import display_name
+from etl.readers._common import TOTAL, display_name
 from etl.sources import Manifest
 
 # How many warehouse versions stay on disk: the current one and the one before it.
@@ -94,6 +95,7 @@ class Inputs:
     file_hashes: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     parts: dict = field(default_factory=dict, repr=False)
+    values: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,13 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
         problems.extend(exc.problems)
     frames: list[pl.DataFrame] = []
     hashes: dict[str, str] = {}
+    skipped: list[str] = []
     if manifest is not None:
         for source in manifest.sources:
             path = data_dir / source.file
             try:
-                frame = readers.read(path, source.format, source.id)
+                with _reader_warnings(skipped):
+                    frame = readers.read(path, source.format, source.id)
                 # Staff figures are personal data: margins added, small counts kept secret,
                 # before anything is stored (etl/disclosure.py).
                 if source.format in disclosure.PROTECTED_FORMATS:
@@ -142,15 +146,47 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
     problems.extend(compute.check_series(catalog, parts, {s.id for s in manifest.sources}))
     if problems:
         raise EtlError(problems)
-    warnings = _warnings(manifest, data_dir, observations)
-    return Inputs(catalog, manifest, observations, hashes, warnings, parts)
+    # Computed here, once, so that check warns about what run would show.
+    values = compute.compute_all(catalog, parts)
+    warnings = skipped + _warnings(catalog, manifest, data_dir, observations, values)
+    return Inputs(catalog, manifest, observations, hashes, warnings, parts, values)
 
 
-def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) -> list[str]:
+@contextlib.contextmanager
+def _reader_warnings(found: list[str]) -> Iterator[None]:
+    """What a reader logs as a warning (rows it skipped, with their lines) becomes a warning
+    of the build: printed by check and run, kept in build_info for the Datenstand page."""
+    handler = _Collect(found)
+    logger = logging.getLogger(readers.__name__)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+class _Collect(logging.Handler):
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.found = found
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # The reader's line starts with "warning: " for a terminal; the CLI adds its own.
+        self.found.append(record.getMessage().removeprefix("warning: "))
+
+
+def _warnings(
+    catalog: Catalog,
+    manifest: Manifest,
+    data_dir: Path,
+    observations: pl.DataFrame,
+    values: pl.DataFrame,
+) -> list[str]:
     warnings = [
         f"{display_name(data_dir / name)}: not described in sources.toml, so not loaded"
         for name in sources_module.unlisted_files(manifest, data_dir)
     ]
+    warnings += _table_code_warnings(manifest, data_dir)
     counts = observations.group_by("source").len()
     loaded = dict(counts.iter_rows())
     warnings += [
@@ -174,14 +210,72 @@ def _warnings(manifest: Manifest, data_dir: Path, observations: pl.DataFrame) ->
             f'source "{source}": {group.height} values share region, period and breakdown '
             f"with another value (first at line {group['line'].min()})"
         )
+    warnings += _few_values(catalog, values)
+    bare = catalog_module.goals_without_work(catalog)
+    if bare:
+        warnings.append(
+            f"{catalog.path}: {len(bare)} of {len(catalog.goals)} goals have neither an "
+            f"[[indicator]] nor a [[measure]] (Maßnahme): {', '.join(bare)}"
+        )
     return warnings
+
+
+def _table_code_warnings(manifest: Manifest, data_dir: Path) -> list[str]:
+    """A classic GENESIS file names its table on line 1; the entry should name the same one."""
+    found = []
+    for source in manifest.sources:
+        if source.format != "genesis":
+            continue
+        code = sources_module.header_table_code(data_dir / source.file)
+        if code is None or code == source.table_code:
+            continue
+        where = f'{manifest.path}: source "{source.id}".table_code'
+        said = f'"{source.table_code}"' if source.table_code else "empty"
+        found.append(
+            f'{where}: {said}, but line 1 of {source.file} names table "{code}"'
+            + (": is it the file you meant?" if source.table_code else "")
+        )
+    return found
+
+
+def _few_values(catalog: Catalog, values: pl.DataFrame) -> list[str]:
+    """Indicators with fewer than two values for the municipality since their baseline year:
+    no trend and no status can come of them (docs/progress.md)."""
+    town = catalog.municipality
+    counted = (
+        values.filter(
+            (pl.col("region_code") == town.region_code)
+            & (pl.col("sex") == TOTAL)
+            & pl.col("value").is_not_null()
+        )
+        .group_by("indicator_id")
+        .agg(pl.col("period").sort())
+    )
+    periods: dict[str, list[int]] = dict(counted.iter_rows())
+    found = []
+    for ind in catalog.indicators:
+        if town.region_code not in catalog.regions_of(ind):
+            continue
+        years = periods.get(ind.id, [])
+        since = [p for p in years if p >= ind.baseline]
+        if len(since) >= 2:
+            continue
+        if since:
+            have = f"one value ({since[0]})"
+        else:
+            have = "no value" + (f" (the last is from {max(years)})" if years else "")
+        found.append(
+            f'{catalog.path}: indicator "{ind.id}": {have} for {town.name} since its baseline '
+            f'year {ind.baseline}; a trend needs two, so its status is "nicht bewertbar"'
+        )
+    return found
 
 
 def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
     """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
     inputs = gather(catalog_path, data_dir)
     samples = {s.id: s.title for s in inputs.manifest.sources if s.is_sample}
-    values = compute.compute_all(inputs.catalog, inputs.parts).with_columns(
+    values = inputs.values.with_columns(
         pl.col("sources").list.eval(pl.element().is_in(list(samples))).list.any().alias("is_sample")
     )
     tables = progress.progress_tables(inputs.catalog, values, samples)

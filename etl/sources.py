@@ -6,7 +6,9 @@ table code, publisher, licence, retrieval date, and whether it is sample (made-u
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -130,6 +132,23 @@ def parse(data: bytes, data_dir: Path, file: str = "sources.toml") -> Manifest:
     if problems:
         raise ManifestError(problems)
     return Manifest(sources=tuple(entries), path=file)
+
+
+def header_table_code(path: Path) -> str | None:
+    """The table code a classic GENESIS file names on line 1 ("GENESIS-Tabelle: 52311-0001").
+
+    Reads the first kilobyte only: `readers.genesis.table_code` reads and decodes the whole
+    file, which for a national table would cost `check` seconds per file. The code is ASCII, so
+    the file's encoding does not matter here.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return None
+    first = re.split(rb"[\r\n]", head.removeprefix(codecs.BOM_UTF8), maxsplit=1)[0]
+    match = re.match(rb"GENESIS-Tabelle:\s*([^\s;]+)", first)
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def unlisted_files(manifest: Manifest, data_dir: Path) -> list[str]:
