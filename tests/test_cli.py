@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from etl import catalog
 from etl.readers import TIDY_COLUMNS
 from tests.conftest import PROBLEMS, ROOT, SAMPLES
 
@@ -28,6 +29,11 @@ def test_run_builds_and_summarises(data_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "6 fields, 39 goals" in result.stdout
     assert db.is_symlink()
+    # One line per indicator of the catalogue, in its order: id, then its status.
+    ids = [i.id for i in catalog.load(ROOT / "indicators.toml").indicators]
+    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("    ")]
+    assert [words[0] for words in lines] == ids
+    assert all(len(words) >= 2 for words in lines)
 
 
 def test_check_ok(data_dir: Path) -> None:
@@ -59,7 +65,15 @@ def test_inspect_json() -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["rows"] == 24
-    assert summary["measures"][0] == {"name": "Vollzeitäquivalent", "unit": "Anzahl"}
+    assert summary["measures"][0] == {
+        "name": "Vollzeitäquivalent",
+        "unit": "Anzahl",
+        "sex": ["insgesamt", "männlich", "weiblich"],
+        "nationality": ["insgesamt"],
+        "category": [],
+        "category_parts": {},
+        "without_category": False,
+    }
     assert len(summary["measures"]) == 3
     assert summary["periods"] == [2008, 2015, 2016, 2017]
     assert {r["code"] for r in summary["regions"]} == {"03241", "03241001"}
