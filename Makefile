@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run build check test lint bench loadtest clean chromium
+.PHONY: install run build check inspect test lint bench loadtest clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "WIR-Monitor braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
@@ -22,8 +22,15 @@ build: install
 check: install
 	$(PY) -m etl check
 
+# make inspect FILE=data/raw/x.csv: what a series can select in one data file (README).
+inspect: install
+	@test -n "$(FILE)" || { echo "usage: make inspect FILE=data/raw/<file>"; exit 2; }
+	$(PY) -m etl inspect "$(FILE)"
+
+# make run PORT=8502 where 8501 is taken.
+PORT ?= 8501
 run: build
-	$(VENV)/bin/streamlit run dashboard/streamlit_app.py
+	$(VENV)/bin/streamlit run dashboard/streamlit_app.py --server.port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
