@@ -117,6 +117,9 @@ def decimals_for(unit: str) -> int:
     )
 
 
+# The two concepts of origin a reader must never confuse.
+ORIGIN = ("Staatsangehörigkeit", "Migrationshintergrund")
+
 TARGET_KINDS = {
     "adopted": "beschlossen",
     "derived": "abgeleitet aus einem Beschluss",

@@ -143,6 +143,14 @@ KINDS = ("level", "share", "gap", "parity")
 PARITY = {"gap": 0.0, "parity": 1.0}
 
 
+Concept = Literal[
+    "Staatsangehörigkeit",
+    "Migrationshintergrund",
+    "Zuwanderungsgeschichte",
+    "ohne Herkunftsmerkmal",
+]
+
+
 class Indicator(Strict):
     id: Id
     goal: Id
@@ -159,6 +167,9 @@ class Indicator(Strict):
     regions: tuple[RegionCode, ...] | None = None
     by_sex: bool = False
     contextual: bool = False
+    # Which concept of origin the figures use: nationality (registers, school and social
+    # statistics) and migration background (Mikrozensus, staff survey) never share a series.
+    concept: Concept | None = None
     source_note: str = ""
 
 

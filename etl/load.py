@@ -64,7 +64,7 @@ CREATE TABLE indicators (
     kind VARCHAR, direction VARCHAR, formula VARCHAR, formula_words VARCHAR, baseline_year INTEGER,
     target_value DOUBLE, target_year INTEGER, target_source VARCHAR, target_kind VARCHAR,
     contextual BOOLEAN, by_sex BOOLEAN, regions VARCHAR[], source_note VARCHAR,
-    uses_sample BOOLEAN, position INTEGER
+    uses_sample BOOLEAN, position INTEGER, concept VARCHAR
 );
 CREATE TABLE indicator_series (
     indicator_id VARCHAR, name VARCHAR, label VARCHAR, sources VARCHAR[], measure VARCHAR,
@@ -483,6 +483,7 @@ def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs, values: pl
                 ind.source_note,
                 ind.id in on_sample,
                 position,
+                ind.concept,
             )
         )
         for name, s in ind.series.items():
@@ -528,6 +529,7 @@ _INDICATOR_COLUMNS = {
     "source_note": pl.String,
     "uses_sample": pl.Boolean,
     "position": pl.Int32,
+    "concept": pl.String,
 }
 _SERIES_COLUMNS = {
     "indicator_id": pl.String,

@@ -453,3 +453,22 @@ def test_sources_page_explains_the_staff_secrecy(
 ) -> None:
     at = _app(monkeypatch, shipped_warehouse, "app_pages/datenstand.py")
     assert any("Personalbericht: Werte von 1 oder 2 Personen" in c.value for c in at.caption)
+
+
+def test_indicator_page_names_the_concept_and_the_source_licence(
+    monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
+) -> None:
+    at = _app(
+        monkeypatch,
+        shipped_warehouse,
+        "app_pages/indikator.py",
+        indikator="demokratie.einbuergerungsquote",
+    )
+    definition = next(m.value for m in at.main.markdown if "**Konzept:**" in m.value)
+    assert (
+        "**Konzept:** Staatsangehörigkeit (nie mit der anderen Größe in einer Reihe)" in definition
+    )
+    sources = at.main.dataframe[-1].value
+    assert set(sources["Tabelle"]) == {"IM 2-3-1", "IM 1-2-1"}
+    assert set(sources["Lizenz"]) == {"Datenlizenz Deutschland – Namensnennung – Version 2.0"}
+    assert set(sources["Art"]) == {"amtlich"}

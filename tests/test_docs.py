@@ -39,3 +39,11 @@ def test_every_goal_has_its_indicators_or_a_reason() -> None:
             assert "Kein Indikator — " in section, goal.id
     with_indicator = {i.goal for i in catalog.indicators}
     assert len(with_indicator) >= 18
+
+
+def test_every_shipped_indicator_names_its_concept() -> None:
+    catalog = catalog_module.load(ROOT / "indicators.toml")
+    assert [i.id for i in catalog.indicators if i.concept is None] == []
+    mh = {i.id for i in catalog.indicators if i.concept == "Migrationshintergrund"}
+    assert "verwaltung.neueinstellungen_mh_anteil" in mh
+    assert "kontext.auslaenderanteil" not in mh

@@ -194,6 +194,9 @@ if meta["target_value"] is not None:
 st.markdown(
     f"{ui.md(meta['description'])}\n\n"
     f"- **Berechnung:** {ui.md(meta['formula_words'])}\n"
+    f"- **Konzept:** {ui.md(meta['concept'] or 'nicht angegeben')}"
+    + (" (nie mit der anderen Größe in einer Reihe)" if meta["concept"] in ui.ORIGIN else "")
+    + "\n"
     f"- **Einheit:** {ui.md(unit)} · **Art:** {kinds[meta['kind']]} · "
     f"**gewünschte Richtung:** {'steigend' if meta['direction'] == 'up' else 'fallend'}\n"
     f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {ui.md(target_text)}\n"
