@@ -63,8 +63,10 @@ _SEX = {
     "männlich": "männlich",
     "maennlich": "männlich",
     "m": "männlich",
+    "männer": "männlich",
     "weiblich": "weiblich",
     "w": "weiblich",
+    "frauen": "weiblich",
     "divers": "divers",
     "d": "divers",
     "insgesamt": TOTAL,
@@ -77,6 +79,8 @@ _NATIONALITY = {
     "ausländisch": "ausländisch",
     "ausländer": "ausländisch",
     "ausländer/-innen": "ausländisch",
+    "ausländer(innen)": "ausländisch",
+    "ausländerinnen": "ausländisch",
     "ausländerinnen und ausländer": "ausländisch",
     "nichtdeutsch": "ausländisch",
     "nichtdeutsche": "ausländisch",
@@ -86,6 +90,34 @@ _NATIONALITY = {
 }
 SEX_LABELS = frozenset(_SEX) - {"", "m", "w", "d"}
 NATIONALITY_LABELS = frozenset(_NATIONALITY) - {""}
+TOTAL_LABELS = frozenset({TOTAL, "zusammen"})
+# A header cell that names a dimension rather than holding one of its values (Regionalstatistik:
+# "Nationalität" above "Insgesamt | Ausländer(innen)", "Geschlecht" above "männlich | weiblich").
+DIMENSION_NAMES: dict[str, str] = {
+    "geschlecht": "sex",
+    "nationalität": "nationality",
+    "staatsangehörigkeit": "nationality",
+}
+
+
+def sex_word(label: str) -> str | None:
+    """The project's word for a published sex label, or None where the label is none.
+
+    >>> sex_word(" Männer "), sex_word("Insgesamt"), sex_word("Beamte"), sex_word("")
+    ('männlich', 'insgesamt', None, None)
+    """
+    key = label.strip().lower()
+    return _SEX.get(key) if key in SEX_LABELS else None
+
+
+def nationality_word(label: str) -> str | None:
+    """The project's word for a published nationality label, or None where the label is none.
+
+    >>> nationality_word("Ausländer(innen)"), nationality_word("Deutsche"), nationality_word("x")
+    ('ausländisch', 'deutsch', None)
+    """
+    key = label.strip().lower()
+    return _NATIONALITY.get(key) if key in NATIONALITY_LABELS else None
 
 
 def display_name(path: Path) -> str:
