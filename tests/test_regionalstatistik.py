@@ -996,17 +996,9 @@ def test_hannover_figures_data_readme_names() -> None:
     ],
     ids=lambda p: p.name,
 )
-def test_inspect_reads_every_classic_file(path: Path, request: pytest.FixtureRequest) -> None:
+def test_inspect_reads_every_classic_file(path: Path) -> None:
     if not path.is_file():
         pytest.skip(f"{path.name} not here: ../shared/data is absent on this machine")
-    if path.read_bytes().startswith(b"Tabelle:"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="etl/readers/__init__.py detect_format() knows only 'GENESIS-Tabelle:'; "
-                "genesis.is_classic() tells both headers",
-            )
-        )
     result = subprocess.run(
         [sys.executable, "-m", "etl", "inspect", str(path), "--json"],
         capture_output=True,

@@ -45,7 +45,7 @@ def detect_format(path: Path) -> str:
         return "ffcsv"
     text, _ = read_text(path)
     first = text.split("\n", 1)[0].strip()
-    if first.startswith("GENESIS-Tabelle:"):
+    if genesis.is_classic(first):
         return "genesis"
     if first.startswith("statistics_code;"):
         return "ffcsv"

@@ -725,36 +725,33 @@ KEY = ["period", "reference_date", "region_code", "sex", "nationality", "categor
 
 def _unique(tidy: pl.DataFrame, file: str, skipped: list[Problem]) -> pl.DataFrame:
     """One row per key. A row that repeats an earlier one with the same value and flag (1-2-8
-    lists its 2023 block twice) is kept once, with a warning; two values for one key are
-    refused, since nobody can tell which is right."""
+    lists its 2023 block twice) is kept once, with a warning. Where two rows give different
+    values for one key (2-1-5, line 13501), nobody can tell which is right: the value is not
+    guessed but kept as missing with the published symbol "/" (too uncertain), and a warning
+    names both lines."""
     tidy = tidy.with_columns(
         pl.col("line").min().over(KEY).alias("first"),
         (pl.struct("value", "flag").n_unique().over(KEY) > 1).alias("conflict"),
     )
-    conflicts = (
-        tidy.filter("conflict")
-        .group_by(KEY)
-        .agg(pl.col("line").sort())
-        .sort(pl.col("line").list.first())
-    )
-    problems = [
-        Problem(
-            file,
-            f"lines {', '.join(map(str, row['line'][:SHOWN_LINES]))} give different values for "
-            f"the same key (period {row['period']}, region {row['region_code']}, sex "
-            f"{quoted(row['sex'])}, nationality {quoted(row['nationality'])}, category "
-            f"{quoted(row['category'] or '')}, unit {quoted(row['unit'] or '')}); expected one "
-            "value per key",
-            line=row["line"][0],
+    conflicts = tidy.filter("conflict").sort("line")
+    if conflicts.height:
+        groups = (
+            conflicts.group_by(KEY).agg(pl.col("line").sort()).sort(pl.col("line").list.first())
         )
-        for row in conflicts.head(SHOWN_LINES).iter_rows(named=True)
-    ]
-    if conflicts.height > SHOWN_LINES:
-        more = conflicts.height - SHOWN_LINES
-        problems.append(Problem(file, f"… and {more} more keys like these"))
-    if problems:
-        raise SourceFileError(problems)
-    repeats = tidy.filter(pl.col("line") != pl.col("first")).sort("line")
+        pairs = "; ".join(
+            " = ".join(map(str, lines)) for lines in groups["line"].head(SHOWN_LINES).to_list()
+        )
+        reason = (
+            f"rows give different values for the same key ({pairs}); kept as one value "
+            "marked „/“ (too uncertain), never guessed"
+        )
+        later = conflicts.filter(pl.col("line") != pl.col("first"))["line"].to_list()
+        skipped.append(_skipped(file, reason, later, VALUE))
+        tidy = tidy.with_columns(
+            pl.when("conflict").then(None).otherwise(pl.col("value")).alias("value"),
+            pl.when("conflict").then(pl.lit("/")).otherwise(pl.col("flag")).alias("flag"),
+        )
+    repeats = tidy.filter((pl.col("line") != pl.col("first")) & ~pl.col("conflict")).sort("line")
     if repeats.height:
         pairs = ", ".join(
             f"{line} = {first}" for line, first in repeats.select("line", "first").head(3).rows()
