@@ -212,6 +212,9 @@ async def _session(base: str, links: list[str], until: float, seed: int, tally: 
 
     rng = random.Random(seed)
     stream = base.replace("http://", "ws://") + "/_stcore/stream"
+    # People arrive over a few seconds, not in the same millisecond: each session starts after a
+    # reading pause of its own, as between two views.
+    await asyncio.sleep(rng.uniform(*THINK_S))
     while time.monotonic() < until:
         try:
             async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as ws:
