@@ -68,6 +68,17 @@ class Tally:
 
     def error(self, what: str) -> None:
         self.errors += 1
+        self._example(what)
+
+    def timeout(self, what: str) -> None:
+        self.timeouts += 1
+        self._example(what)
+
+    def view(self, started: float) -> None:
+        self.views += 1
+        self.times_ms.append((time.perf_counter() - started) * 1000)
+
+    def _example(self, what: str) -> None:
         if len(self.examples) < 5:
             self.examples.append(what)
 
@@ -144,12 +155,9 @@ async def _view(page: object, url: str, tally: Tally) -> None:
         await page.wait_for_selector("h1", timeout=VIEW_TIMEOUT_MS)  # type: ignore[attr-defined]
         await page.wait_for_function(RENDERED, timeout=VIEW_TIMEOUT_MS)  # type: ignore[attr-defined]
     except Exception as exc:  # Playwright's TimeoutError and a closed page alike
-        tally.timeouts += 1
-        if len(tally.examples) < 5:
-            tally.examples.append(f"{url}: {type(exc).__name__}")
+        tally.timeout(f"{url}: {type(exc).__name__}")
         return
-    tally.views += 1
-    tally.times_ms.append((time.perf_counter() - started) * 1000)
+    tally.view(started)
     if await page.locator(ERROR_ELEMENTS).count():  # type: ignore[attr-defined]
         tally.error(f"{url}: error element")
         return
@@ -197,12 +205,9 @@ async def _ws_view(ws: object, path: str, tally: Tally) -> None:
                     if sentence in text:
                         problem = problem or sentence
     except (TimeoutError, OSError) as exc:
-        tally.timeouts += 1
-        if len(tally.examples) < 5:
-            tally.examples.append(f"/{path}: {type(exc).__name__}")
+        tally.timeout(f"/{path}: {type(exc).__name__}")
         raise
-    tally.views += 1
-    tally.times_ms.append((time.perf_counter() - started) * 1000)
+    tally.view(started)
     if problem:
         tally.error(f"/{path}: {problem}")
 
