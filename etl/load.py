@@ -638,14 +638,15 @@ def _publish(new: Path, link: Path) -> None:
 def _prune(link: Path) -> None:
     """Keep the published version and the newest complete one before it; remove the rest.
 
-    Runs under the build lock, so no other build is writing: a version without build_info is
-    the leftover of a killed build and goes, whatever its name says. Pruning by name alone kept
+    Runs under the build lock, so no other build is writing: a version without build_info, or
+    one with a write-ahead log left (a finished build closes its file, which folds the log in),
+    is the leftover of a killed build and goes, whatever its name says. Pruning by name alone kept
     such a file as "the version before" and deleted the last good one. The version before stays
     for a reader that resolved the link just before the swap (the dashboard also retries once).
     """
     current = link.resolve()
     versions = sorted(link.parent.glob(f"{link.stem}-*{link.suffix}"), reverse=True)
-    complete = [v for v in versions if v != current and _is_complete(v)]
+    complete = [v for v in versions if v != current and not _wal(v).exists() and _is_complete(v)]
     keep = {current, *complete[: KEEP_VERSIONS - 1]}
     for old in versions:
         if old not in keep:
@@ -653,6 +654,10 @@ def _prune(link: Path) -> None:
     for wal in link.parent.glob(f"{link.stem}-*{link.suffix}.wal"):
         if wal.with_suffix("") not in keep:
             wal.unlink(missing_ok=True)
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
 
 
 def _is_complete(path: Path) -> bool:
@@ -669,7 +674,7 @@ def _is_complete(path: Path) -> bool:
 
 
 def _remove(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
+    for leftover in (path, _wal(path)):
         leftover.unlink(missing_ok=True)
 
 

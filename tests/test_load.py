@@ -188,6 +188,23 @@ def test_pruning_keeps_the_last_good_version_not_a_half_built_one(data_dir: Path
     assert not list(data_dir.glob("*.wal"))
 
 
+def test_pruning_drops_a_complete_version_whose_build_was_killed_before_closing(
+    data_dir: Path,
+) -> None:
+    """Killed after build_info was written but before the file was closed: the version has
+    build_info but still its write-ahead log. It was never published, so it goes with its log."""
+    import shutil
+
+    link = data_dir / "warehouse.duckdb"
+    good = load.build(ROOT / "indicators.toml", data_dir, link).file
+    unclosed = data_dir / "warehouse-29990101T000000000000.duckdb"
+    shutil.copy(good, unclosed)
+    (data_dir / f"{unclosed.name}.wal").write_bytes(b"")
+    new = load.build(ROOT / "indicators.toml", data_dir, link).file
+    assert sorted(data_dir.glob("warehouse-*.duckdb")) == sorted([good, new])
+    assert not list(data_dir.glob("*.wal"))
+
+
 def test_killed_builds_never_break_the_published_link(data_dir: Path) -> None:
     """kill -9 of `etl run` at ten moments: the link always opens a complete build, and the next
     build clears what the killed ones left behind."""
