@@ -8,6 +8,7 @@ between entries are checked after that.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -18,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from etl import formula
-from etl.errors import CatalogError, Problem, did_you_mean, named
+from etl.errors import CatalogError, Problem, did_you_mean, named, quoted
 from etl.validation import (
     Id,
     RegionCode,
@@ -32,8 +33,22 @@ from etl.validation import (
     toml_limit_problem,
 )
 
-MEASURE_STATES = ("geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen")
-MeasureState = Literal["geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen"]
+# The states an owner reports for a measure in a round (data/massnahmen/<round>.csv). Their
+# order is the order of progress; "verzögert" stands level with "in Umsetzung" and "gestrichen"
+# ends a measure: a later round that goes back needs a comment (etl/rounds.py).
+MEASURE_STATES = (
+    "geplant",
+    "beschlossen",
+    "in Umsetzung",
+    "verzögert",
+    "umgesetzt",
+    "gestrichen",
+)
+MeasureState = Literal[
+    "geplant", "beschlossen", "in Umsetzung", "verzögert", "umgesetzt", "gestrichen"
+]
+# A round is named by its year, with a suffix where a year has two ("2024", "2024-herbst").
+RoundId = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}(?:-[a-z0-9]+)?$", max_length=40)]
 
 
 class Region(Strict):
@@ -50,6 +65,8 @@ class Municipality(Strict):
     comparison: tuple[Region, ...] = ()
     # Years between two evaluation reports (Laatzen: every two years).
     report_interval: Annotated[int, Field(ge=1, le=10)] = 1
+    # The council committee a round's report goes to.
+    committee: str = ""
 
 
 class FieldOfAction(Strict):
@@ -80,18 +97,36 @@ class Goal(Strict):
     due_kind: TargetKind = "assumed"
     due_source: str = ""
     description: str = ""
+    # An invented goal that shows the workflow where the real ones are not published (Laatzen);
+    # marked "Beispiel" wherever it is shown.
+    sample: bool = False
 
 
 class Measure(Strict):
-    """A Maßnahme with its state as decided by the steering group."""
+    """A Maßnahme: what was decided, by whom, by when. Its state is not here: owners report it
+    per round in data/massnahmen/<round>.csv, so that its history is kept (etl/rounds.py)."""
 
     id: Id
     goal: Id
     title: Text
     owner: Text
-    state: MeasureState
     due: Year | None = None
+    resources: str = ""
     source_note: str = ""
+    # An invented measure (see Goal.sample); never presented as an adopted one.
+    sample: bool = False
+
+
+class Round(Strict):
+    """A reporting round: the owners report their measures' states as of `date` in
+    data/massnahmen/<id>.csv (or .xlsx); `etl round close <id>` freezes it."""
+
+    id: RoundId
+    title: Text
+    date: dt.date
+    source: str = ""
+    # A round whose reports are invented to show the workflow; marked "Beispiel" everywhere.
+    sample: bool = False
 
 
 SeriesName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$", max_length=40)]
@@ -179,6 +214,7 @@ class Catalog(Strict):
     goals: tuple[Goal, ...]
     measures: tuple[Measure, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    rounds: tuple[Round, ...] = ()
     sha256: str
     path: str
 
@@ -214,6 +250,7 @@ _LISTS: dict[str, type[Strict]] = {
     "goal": Goal,
     "measure": Measure,
     "indicator": Indicator,
+    "round": Round,
 }
 _TOP_LEVEL = ("municipality", *_LISTS)
 
@@ -252,6 +289,7 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
                 )
             )
     municipality = one(raw, "municipality", Municipality, file, problems)
+    _moved_keys(raw, file, problems)
     entries: dict[str, list[Any]] = {}
     for kind, model in _LISTS.items():
         entries[kind] = many(raw, kind, model, file, problems)
@@ -273,9 +311,31 @@ def parse(data: bytes, file: str = "indicators.toml") -> Catalog:
         goals=tuple(entries["goal"]),
         measures=tuple(entries["measure"]),
         indicators=tuple(entries["indicator"]),
+        rounds=tuple(sorted(entries["round"], key=lambda r: (r.date, r.id))),
         sha256=hashlib.sha256(data).hexdigest(),
         path=file,
     )
+
+
+def _moved_keys(raw: dict[str, Any], file: str, problems: list[Problem]) -> None:
+    """Keys that older catalogues had and that now live elsewhere: said plainly, and dropped so
+    that the entry's other mistakes are still found."""
+    measures = raw.get("measure")
+    if not isinstance(measures, list):
+        return
+    for entry in measures:
+        if isinstance(entry, dict) and "state" in entry:
+            entry.pop("state")
+            problems.append(
+                Problem(
+                    file,
+                    "a measure's state is no longer kept in the catalogue: owners report it per "
+                    "round in data/massnahmen/<round>.csv (python -m etl template writes the "
+                    "form); remove the line",
+                    entry=f"measure {quoted(str(entry.get('id', '?')))}",
+                    field="state",
+                )
+            )
 
 
 _SYNTAX_HINTS: Sequence[tuple[str, str]] = (

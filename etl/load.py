@@ -596,7 +596,7 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         con.executemany(
             "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (m.id, m.goal, m.title, m.owner, m.state, m.due, m.source_note, i)
+                (m.id, m.goal, m.title, m.owner, None, m.due, m.source_note, i)
                 for i, m in enumerate(catalog.measures)
             ],
         )

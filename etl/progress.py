@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from etl.catalog import KINDS, PARITY, TARGET_KINDS, Catalog
+from etl.catalog import KINDS, MEASURE_STATES, PARITY, TARGET_KINDS, Catalog, Measure, Round
 
 ZIEL_ERREICHT = "Ziel erreicht"
 AUF_KURS = "auf Kurs"
@@ -505,8 +505,6 @@ def summarise(statuses: Sequence[str], what: str = "Indikatoren") -> tuple[str, 
 
 # --- the warehouse tables ------------------------------------------------------------------------
 
-MEASURE_STATES = ("geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen")
-
 
 def column_name(status: str) -> str:
     """An ASCII column name for a status or measure state.
@@ -526,12 +524,17 @@ STALE_YEARS = 2
 
 
 def progress_tables(
-    catalog: Catalog, values: pl.DataFrame, samples: Mapping[str, str] | None = None
+    catalog: Catalog,
+    values: pl.DataFrame,
+    samples: Mapping[str, str] | None = None,
+    reports: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, ...]:
     """indicator_progress, goal_progress and field_progress from the indicator values.
 
     `samples` maps each sample source's id to its title: a status whose baseline or latest value
-    comes wholly or partly from one of them rests on sample data and says which.
+    comes wholly or partly from one of them rests on sample data and says which. `reports` are
+    the measure reports of all rounds (etl/rounds.py); a goal's Umsetzungsstand comes from the
+    latest round.
     """
     samples = samples or {}
     indicator_rows = []
@@ -575,7 +578,7 @@ def progress_tables(
             row["level"] = LEVEL[row["status"]]
             indicator_rows.append({key: row.get(key) for key in _INDICATOR_SCHEMA})
     indicator_progress = pl.DataFrame(indicator_rows, schema=_INDICATOR_SCHEMA)
-    goal_progress = _goal_progress(catalog, indicator_progress)
+    goal_progress = _goal_progress(catalog, indicator_progress, reports)
     return indicator_progress, goal_progress, _field_progress(catalog, goal_progress)
 
 
@@ -616,7 +619,11 @@ def _regions(catalog: Catalog) -> list[str]:
     return [town.region_code, *(r.code for r in town.comparison)]
 
 
-def _goal_progress(catalog: Catalog, indicator_progress: pl.DataFrame) -> pl.DataFrame:
+def _goal_progress(
+    catalog: Catalog, indicator_progress: pl.DataFrame, reports: pl.DataFrame | None
+) -> pl.DataFrame:
+    latest = latest_round(catalog, reports)
+    states = latest_states(reports, latest)
     by_key = {
         (row["indicator_id"], row["region_code"]): row
         for row in indicator_progress.iter_rows(named=True)
@@ -629,11 +636,14 @@ def _goal_progress(catalog: Catalog, indicator_progress: pl.DataFrame) -> pl.Dat
                 by_key[(i.id, region)] for i in own if not i.contextual and (i.id, region) in by_key
             ]
             statuses = [p["status"] for p in parts]
+            measures = [m for m in catalog.measures if m.goal == goal.id]
             if own and not statuses:
                 status, reason = (
                     NICHT_BEWERTBAR,
                     "nur Kontextindikatoren oder keine Daten für diese Region",
                 )
+            elif not own and not measures:
+                status, reason = KEIN_INDIKATOR, WEDER_NOCH
             else:
                 status, reason = summarise(statuses)
             # Only the parts that decide the status count for the sample mark and staleness.
@@ -656,10 +666,175 @@ def _goal_progress(catalog: Catalog, indicator_progress: pl.DataFrame) -> pl.Dat
             }
             row |= {f"n_{column_name(s)}": statuses.count(s) for s in (*ORDER, NICHT_BEWERTBAR)}
             row["n_kontext"] = sum(1 for i in own if i.contextual)
-            states = [m.state for m in catalog.measures if m.goal == goal.id]
-            row |= {f"measures_{column_name(s)}": states.count(s) for s in MEASURE_STATES}
+            reported = [states.get(m.id) for m in measures]
+            row |= {f"measures_{column_name(s)}": reported.count(s) for s in MEASURE_STATES}
+            row |= implementation(measures, states, latest).as_row()
             rows.append(row)
     return pl.DataFrame(rows, schema_overrides={"data_until": pl.Int32})
+
+
+# --- Umsetzungsstand: a second kind of status, from the measures, never mixed with the outcome -
+
+WEDER_NOCH = "weder Indikator noch Maßnahme erfasst"
+UMSETZUNG_IM_PLAN = "Umsetzung im Plan"
+UMSETZUNG_TEILWEISE = "Umsetzung teilweise im Plan"
+UMSETZUNG_NICHT = "Umsetzung nicht im Plan"
+UMSETZUNG_ABGESCHLOSSEN = "Umsetzung abgeschlossen"
+UMSETZUNG_KEINE_MELDUNG = "keine Meldung"
+KEINE_MASSNAHME = "keine Maßnahme erfasst"
+ALLE_GESTRICHEN = "alle Maßnahmen gestrichen"
+IMPLEMENTATION_STATUSES = (
+    UMSETZUNG_ABGESCHLOSSEN,
+    UMSETZUNG_IM_PLAN,
+    UMSETZUNG_TEILWEISE,
+    UMSETZUNG_NICHT,
+    UMSETZUNG_KEINE_MELDUNG,
+    ALLE_GESTRICHEN,
+    KEINE_MASSNAHME,
+)
+# Still open and not yet late: on schedule while the due year has not passed.
+_OPEN = ("geplant", "beschlossen", "in Umsetzung")
+
+
+@dataclass(frozen=True)
+class Implementation:
+    """How a goal's measures stand in one round: counted, and said in one sentence."""
+
+    status: str
+    reason: str
+    total: int = 0
+    on_schedule: int = 0
+    done: int = 0
+    delayed: int = 0
+    overdue: int = 0
+    unreported: int = 0
+    dropped: int = 0
+    round: str | None = None
+    is_sample: bool = False
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "implementation_status": self.status,
+            "implementation_reason": self.reason,
+            "implementation_round": self.round,
+            "implementation_is_sample": self.is_sample,
+            "measures_total": self.total,
+            "measures_on_schedule": self.on_schedule,
+            "measures_done": self.done,
+            "measures_delayed": self.delayed,
+            "measures_overdue": self.overdue,
+            "measures_unreported": self.unreported,
+            "measures_dropped": self.dropped,
+        }
+
+
+def implementation(
+    measures: Sequence[Measure], states: Mapping[str, str], round_: Round | None
+) -> Implementation:
+    """The Umsetzungsstand of one goal: the share of its measures on schedule in `round_`.
+
+    On schedule: done ("umgesetzt"), or still open (geplant, beschlossen, in Umsetzung) with
+    its due year not passed by the round's date. Against it: "verzögert", open past its due
+    year (overdue), and no report in this round (nothing known is not on schedule). Dropped
+    measures ("gestrichen") leave the count and are named.
+
+    >>> from etl.catalog import Measure, Round
+    >>> import datetime as dt
+    >>> r = Round(id="2024", title="R", date=dt.date(2024, 12, 31))
+    >>> ms = [Measure(id=f"m{i}", goal="g", title="T", owner="O", due=d)
+    ...       for i, d in enumerate([2026, 2023, 2026, 2026, None])]
+    >>> s = {"m0": "in Umsetzung", "m1": "in Umsetzung", "m2": "verzögert", "m3": "umgesetzt"}
+    >>> i = implementation(ms, s, r)
+    >>> i.status, i.reason
+    ('Umsetzung teilweise im Plan', 'Umsetzung: 2 von 5 Maßnahmen im Plan (1 umgesetzt); 1 verzögert, 1 überfällig, 1 ohne Meldung (Runde 2024)')
+    """
+    if not measures:
+        return Implementation(KEINE_MASSNAHME, KEINE_MASSNAHME)
+    if round_ is None:
+        return Implementation(
+            UMSETZUNG_KEINE_MELDUNG,
+            "Umsetzung: noch keine Berichtsrunde gemeldet",
+            total=len(measures),
+            unreported=len(measures),
+        )
+    year = round_.date.year
+    count = dict.fromkeys(("on", "done", "delayed", "overdue", "unreported", "dropped"), 0)
+    for measure in measures:
+        state = states.get(measure.id)
+        if state is None:
+            count["unreported"] += 1
+        elif state == "gestrichen":
+            count["dropped"] += 1
+        elif state == "umgesetzt":
+            count["on"] += 1
+            count["done"] += 1
+        elif state == "verzögert":
+            count["delayed"] += 1
+        elif measure.due is not None and measure.due < year:
+            count["overdue"] += 1
+        else:
+            count["on"] += 1
+    total = len(measures) - count["dropped"]
+    against = [
+        f"{count[key]} {word}"
+        for key, word in (
+            ("delayed", "verzögert"),
+            ("overdue", "überfällig"),
+            ("unreported", "ohne Meldung"),
+        )
+        if count[key]
+    ]
+    if count["dropped"]:
+        against.append(f"{count['dropped']} gestrichen")
+    reason = f"Umsetzung: {count['on']} von {total} Maßnahmen im Plan"
+    if count["done"]:
+        reason += f" ({count['done']} umgesetzt)"
+    if against:
+        reason += "; " + ", ".join(against)
+    reason += f" (Runde {round_.id})"
+    if total == 0:
+        status = ALLE_GESTRICHEN
+        reason = f"Umsetzung: alle {count['dropped']} Maßnahmen gestrichen (Runde {round_.id})"
+    elif count["unreported"] == total:
+        status = UMSETZUNG_KEINE_MELDUNG
+    elif count["done"] == total:
+        status = UMSETZUNG_ABGESCHLOSSEN
+    elif count["on"] == total:
+        status = UMSETZUNG_IM_PLAN
+    elif count["on"] == 0:
+        status = UMSETZUNG_NICHT
+    else:
+        status = UMSETZUNG_TEILWEISE
+    return Implementation(
+        status,
+        reason,
+        total=total,
+        on_schedule=count["on"],
+        done=count["done"],
+        delayed=count["delayed"],
+        overdue=count["overdue"],
+        unreported=count["unreported"],
+        dropped=count["dropped"],
+        round=round_.id,
+        is_sample=round_.sample,
+    )
+
+
+def latest_round(catalog: Catalog, reports: pl.DataFrame | None) -> Round | None:
+    """The newest declared round with at least one report."""
+    if reports is None or reports.is_empty():
+        return None
+    reported = set(reports["round"].unique())
+    found = [r for r in catalog.rounds if r.id in reported]
+    return found[-1] if found else None
+
+
+def latest_states(reports: pl.DataFrame | None, round_: Round | None) -> dict[str, str]:
+    """measure id → its state reported in `round_` (a measure not reported there has none)."""
+    if reports is None or round_ is None:
+        return {}
+    rows = reports.filter(pl.col("round") == round_.id).select("measure_id", "state")
+    return dict(rows.iter_rows())
 
 
 def _field_progress(catalog: Catalog, goal_progress: pl.DataFrame) -> pl.DataFrame:

@@ -67,11 +67,23 @@ def test_every_goal_has_owner_and_due_year(hannover: catalog.Catalog) -> None:
     assert all(g.owner and g.due for g in hannover.goals)
 
 
-def test_measures_named_by_the_seeds(hannover: catalog.Catalog) -> None:
-    states = {m.title.split(" – ")[0]: m.state for m in hannover.measures}
-    assert states["Tiny-Houses"] == "gestrichen"
-    fgm = [m for m in hannover.measures if "Genitalverstümmelung" in m.title]
-    assert [m.state for m in fgm] == ["geplant"]
+def test_a_measure_state_in_the_catalogue_points_to_the_round_files() -> None:
+    """Older catalogues kept one state per measure; it now comes from the round reports, and
+    the message says where, naming the entry, while the entry's other mistakes are still found."""
+    text = (ROOT / "indicators.toml").read_text("utf-8")
+    entry = 'id = "soziales.wohnen.tiny_houses"\ngoal = "soziales.wohnen"'
+    assert entry in text
+    text = text.replace(entry, entry + '\nstate = "gestrichen"').replace(
+        "due = 2021", 'due = "bald"'
+    )
+    with pytest.raises(CatalogError) as caught:
+        catalog.parse(text.encode("utf-8"))
+    lines = [str(p) for p in caught.value.problems]
+    assert any(
+        'measure "soziales.wohnen.tiny_houses".state: ' in line and "data/massnahmen/" in line
+        for line in lines
+    ), lines
+    assert any('measure "soziales.wohnen.tiny_houses".due' in line for line in lines), lines
 
 
 def test_all_problems_are_reported_at_once() -> None:
@@ -80,7 +92,7 @@ def test_all_problems_are_reported_at_once() -> None:
         'id = "bildung.sprachbildung"\nfield = "bildung"',
         'id = "bildung.sprachbildung"\nfield = "bildng"',
     )
-    text = text.replace('state = "geplant"', 'state = "offen"')
+    text = text.replace('[[round]]\nid = "2021"', '[[round]]\nid = "21"')
     # A second [[field]] with a known id: a duplicate that breaks no reference.
     text += '\n[[field]]\nid = "bildung"\nname = "Bildung (doppelt)"\n'
     with pytest.raises(CatalogError) as caught:
@@ -90,7 +102,7 @@ def test_all_problems_are_reported_at_once() -> None:
     assert any(
         'goal "bildung.sprachbildung".field: unknown field "bildng"' in line for line in lines
     )
-    assert any('.state: "offen" is not allowed' in line for line in lines)
+    assert any('round "21".id' in line for line in lines), lines
     assert any('field "bildung".id: duplicate id' in line for line in lines)
 
 
