@@ -162,3 +162,8 @@ class SourceFileError(EtlError):
 
 class BuildError(EtlError):
     """The warehouse could not be written; the last good one stays in place."""
+
+
+class RoundFileError(EtlError):
+    """A round's report file (data/massnahmen/<round>.csv or .xlsx) is not valid, a round's file
+    is missing before a later one, or a template was asked for an unknown round or owner."""
