@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# make run CATALOG=catalogues/laatzen.toml DATA=data/laatzen serves another municipality (README).
+CATALOG ?= indicators.toml
+DATA    ?= data
+DB      ?= $(DATA)/warehouse.duckdb
 build: install
-	$(PY) -m etl run
+	$(PY) -m etl run --catalog $(CATALOG) --data $(DATA) --db $(DB)
 
 check: install
 	$(PY) -m etl check
@@ -30,7 +34,7 @@ inspect: install
 # make run PORT=8502 where 8501 is taken.
 PORT ?= 8501
 run: build
-	$(VENV)/bin/streamlit run dashboard/streamlit_app.py --server.port $(PORT)
+	WIR_MONITOR_DB=$(DB) $(VENV)/bin/streamlit run dashboard/streamlit_app.py --server.port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .
