@@ -11,15 +11,20 @@ build is picked up on the next page view without a restart.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import streamlit as st
 
+from etl import progress, report
+
 ROOT = Path(__file__).resolve().parent.parent
 # Tests and a second municipality point the dashboard at another warehouse with this variable.
 DB_ENV = "WIR_MONITOR_DB"
+# A measure no round has a report for yet.
+NO_REPORT = progress.UMSETZUNG_KEINE_MELDUNG
 
 
 class NoWarehouse(Exception):
@@ -126,7 +131,7 @@ def goal_progress(db: str, region: str) -> pl.DataFrame:
         db,
         """
         SELECT g.id, g.field_id, g.title, g.owner, g.due, g.due_kind, g.due_source,
-               g.description, p.*
+               g.description, g.sample, p.*
         FROM goals g JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         JOIN fields f ON f.id = g.field_id
         ORDER BY f.position, g.position
@@ -185,13 +190,44 @@ def indicator_progress(db: str, indicator_id: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def measures(db: str) -> pl.DataFrame:
+    """Every measure with its state as the newest round reports it (NULL: no report yet)."""
     return _run(
         db,
         """
-        SELECT m.id, m.title, m.owner, m.state, m.due, m.source_note,
+        SELECT m.id, m.title, m.owner, m.state, m.state_round, m.due, m.source_note,
+               m.resources, m.sample OR g.sample AS sample,
+               coalesce(rr.is_sample, false) AS round_sample,
                m.goal_id, g.title AS goal_title, f.id AS field_id, f.name AS field_name
         FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
+        LEFT JOIN reporting_rounds rr ON rr.id = m.state_round
         ORDER BY f.position, g.position, m.position
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def measure_reports(db: str) -> list[dict]:
+    """What the owners reported for each measure, round by round in the rounds' order."""
+    return _run(
+        db,
+        """
+        SELECT r.measure_id, r.round, r.state, r.progress, r.comment, r.is_sample
+        FROM measure_reports r JOIN reporting_rounds rr ON rr.id = r.round
+        ORDER BY rr.position, r.measure_id
+        """,
+    ).to_dicts()
+
+
+@st.cache_data(show_spinner=False)
+def reporting_rounds(db: str) -> pl.DataFrame:
+    """The declared reporting rounds, oldest first, and whether the owners reported in each."""
+    return _run(
+        db,
+        """
+        SELECT rr.id, rr.title, rr.date, rr.source, rr.is_sample, rr.reported,
+               (SELECT count(*) FROM measure_reports r WHERE r.round = rr.id) AS reports,
+               rr.id IN (SELECT round FROM rounds) AS closed
+        FROM reporting_rounds rr ORDER BY rr.position
         """,
     )
 
@@ -247,24 +283,37 @@ def series_labels(db: str, indicator_id: str) -> dict[str, str]:
 def filtered_measures(
     db: str, region: str, fields: list[str], owners: list[str], states: list[str]
 ) -> pl.DataFrame:
-    """Measures filtered by field, owner and state (an empty choice means all), each with the
-    outcome status of its goal, marked where that status rests on sample data."""
+    """Measures filtered by field, owner and state (an empty choice means all; "keine Meldung"
+    chooses the measures without a report), each with the outcome status of its goal, marked
+    where that status rests on sample data."""
     return _run(
         db,
         """
-        SELECT m.title AS "Maßnahme", m.state AS "Stand", m.due AS "Fällig",
+        SELECT m.id, m.title AS "Maßnahme", coalesce(m.state, ?) AS "Stand",
+               m.state_round AS "Runde", m.due AS "Fällig",
                m.owner AS "Federführung", f.name AS "Handlungsfeld", g.title AS "Ziel",
                p.status || CASE WHEN p.uses_sample THEN ' (Beispieldaten)' ELSE '' END
                    AS "Status des Ziels",
+               CASE WHEN m.sample OR g.sample THEN 'Beispiel' ELSE '' END AS "Beispiel",
                m.source_note AS "Quelle"
         FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
         LEFT JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         WHERE (len(?) = 0 OR list_contains(?, f.id))
           AND (len(?) = 0 OR list_contains(?, m.owner))
-          AND (len(?) = 0 OR list_contains(?, m.state))
+          AND (len(?) = 0 OR list_contains(?, coalesce(m.state, ?)))
         ORDER BY f.position, g.position, m.position
         """,
-        [region, fields, fields, owners, owners, states, states],
+        [
+            NO_REPORT,
+            region,
+            fields,
+            fields,
+            owners,
+            owners,
+            states,
+            states,
+            NO_REPORT,
+        ],
     )
 
 
@@ -311,3 +360,104 @@ def source_table(db: str, indicator_id: str | None = None) -> pl.DataFrame:
         """,
         [indicator_id, indicator_id],
     )
+
+
+# --- rounds: the declared reporting rounds, the closed ones and what each one froze -------------
+
+
+@st.cache_data(show_spinner=False)
+def closed_rounds(db: str) -> pl.DataFrame:
+    """The closed rounds, newest first."""
+    return _run(
+        db,
+        """
+        SELECT round, title, date, closed_at, note, warehouse_file, warehouse_built_at,
+               catalogue_sha256, code_version, is_sample, data_until
+        FROM rounds ORDER BY date DESC, round DESC
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def smart_table(db: str) -> pl.DataFrame:
+    """Each goal that fails a SMART criterion the catalogue can check: the criteria and why."""
+    return _run(
+        db,
+        """
+        SELECT f.name AS "Handlungsfeld", g.title AS "Ziel",
+               string_agg(s.criterion, ', ' ORDER BY s.rowid) AS "Kriterien",
+               string_agg(s.message, '; ' ORDER BY s.rowid) AS "Was fehlt",
+               CASE WHEN g.sample THEN 'Beispiel' ELSE '' END AS "Beispiel"
+        FROM goal_smart s JOIN goals g ON g.id = s.goal_id JOIN fields f ON f.id = g.field_id
+        GROUP BY f.position, f.name, g.position, g.title, g.sample
+        ORDER BY f.position, g.position
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def round_goals(db: str, round_id: str) -> pl.DataFrame:
+    """A closed round's goals as it froze them, for its municipality: field, outcome status and
+    Umsetzungsstand."""
+    return _run(
+        db,
+        """
+        SELECT f.id AS field_id, f.name AS field_name, g.id, g.title, g.sample,
+               p.status, p.level, p.reason, p.uses_sample, p.data_until,
+               p.implementation_status, p.implementation_reason, p.implementation_is_sample
+        FROM round_goals g
+        JOIN round_fields f ON f.round = g.round AND f.id = g.field_id
+        JOIN round_municipality t ON t.round = g.round
+        JOIN round_goal_progress p
+          ON p.round = g.round AND p.goal_id = g.id AND p.region_code = t.region_code
+        WHERE g.round = ?
+        ORDER BY f.position, g.position
+        """,
+        [round_id],
+    )
+
+
+@st.cache_data(show_spinner=False)
+def round_fields(db: str, round_id: str) -> pl.DataFrame:
+    """A closed round's fields with their frozen status, for its municipality."""
+    return _run(
+        db,
+        """
+        SELECT f.id, f.name, p.status, p.level, p.reason, p.uses_sample, p.data_until
+        FROM round_fields f
+        JOIN round_municipality t ON t.round = f.round
+        JOIN round_field_progress p
+          ON p.round = f.round AND p.field_id = f.id AND p.region_code = t.region_code
+        WHERE f.round = ?
+        ORDER BY f.position
+        """,
+        [round_id],
+    )
+
+
+# The changes, the synopsis and the report files come from etl/report.py, on this connection,
+# so that the page says what the report handed to the committee says.
+@st.cache_data(show_spinner=False)
+def synopsis(db: str, rounds: list[str]) -> pl.DataFrame:
+    """Goals × the closed `rounds` (oldest first): each cell the goal's frozen status word."""
+    return report.synopsis(_connection(db), rounds)
+
+
+@st.cache_data(show_spinner=False)
+def round_changes(db: str, round_id: str, previous_id: str) -> pl.DataFrame:
+    """What moved from the closed round `previous_id` to `round_id` (kind, object, id, title,
+    before, after): statuses, the Umsetzungsstand, new data years, measures' states. Nothing
+    where either round is not closed."""
+    closed = set(closed_rounds(db)["round"].to_list())
+    if round_id not in closed or previous_id not in closed:
+        return pl.DataFrame(schema=report.CHANGE_SCHEMA)
+    return report.changes(_connection(db), round_id, previous_id)
+
+
+# A report takes seconds (the PDF draws a chart per indicator): made on the first click, then
+# kept per warehouse version, round and format.
+@st.cache_data(show_spinner=False, max_entries=12)
+def round_report(db: str, round_id: str, fmt: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        out = report.write(_connection(db), round_id, fmt, Path(folder) / f"bericht.{fmt}")
+        return out.read_bytes()

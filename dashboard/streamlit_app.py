@@ -47,6 +47,12 @@ PAGES = [
         url_path="massnahmen",
     ),
     st.Page(
+        "app_pages/berichtsrunde.py",
+        title="Berichtsrunde",
+        icon=":material/assignment_turned_in:",
+        url_path="berichtsrunde",
+    ),
+    st.Page(
         "app_pages/datenstand.py",
         title="Datenstand",
         icon=":material/database:",

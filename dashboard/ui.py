@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from etl import catalog, progress
+
 # Status is never shown by colour alone: every level has an icon and the status word beside it.
 # Blue and orange are the pair colour-blind readers tell apart best (Okabe–Ito).
 LEVELS = {
@@ -398,3 +400,311 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
             }
         )
     return [(LEVELS[level][1], groups[level]) for level in LEVELS if level in groups]
+
+
+# --- Umsetzungsstand: the second kind of status, from the measures, never mixed with the outcome.
+# Its own icons (tasks, not trends) and its own symbols, so that a reader never takes one for the
+# other; the status word always says "Umsetzung".
+# The symbols for table cells are the report's (etl/report.py): ■ in plan, ◧ partly, □ not.
+IMPLEMENTATION = {
+    progress.UMSETZUNG_ABGESCHLOSSEN: (":material/task_alt:", "blue", "■", "abgeschlossen"),
+    progress.UMSETZUNG_IM_PLAN: (":material/play_circle:", "blue", "■", "im Plan"),
+    progress.UMSETZUNG_TEILWEISE: (":material/rule:", "orange", "◧", "teilweise im Plan"),
+    progress.UMSETZUNG_NICHT: (":material/block:", "red", "□", "nicht im Plan"),
+    progress.UMSETZUNG_KEINE_MELDUNG: (":material/pending:", "gray", "–", "ohne Meldung"),
+    progress.ALLE_GESTRICHEN: (":material/do_not_disturb_on:", "gray", "–", "alle gestrichen"),
+    progress.KEINE_MASSNAHME: (":material/remove:", "gray", "–", "ohne Maßnahme"),
+}
+SAMPLE_SHORT = "Beispiel"
+EXAMPLE_MARK = f":violet-badge[:material/science: {SAMPLE_SHORT}]"
+# The states a measure owner reports, in their order; a measure without a report has none.
+MEASURE_STATES = catalog.MEASURE_STATES
+NO_REPORT = progress.UMSETZUNG_KEINE_MELDUNG
+WEDER_NOCH = progress.WEDER_NOCH
+SMART = {
+    "S/M": "spezifisch und messbar: ein Zielwert mit Quelle (beschlossen oder abgeleitet)",
+    "M": "messbar: mindestens ein Indikator oder eine Maßnahme",
+    "A": "zuzuordnen: eine benannte Verantwortung (Federführung)",
+    "T": "terminiert: ein Fälligkeitsjahr, das ein Beschluss setzt",
+}
+
+
+def implementation_markdown(status: str | None, *, sample: bool = False) -> str:
+    """The Umsetzungsstand as an inline badge, marked "Beispiel" where it rests on an invented
+    round; its icons differ from the outcome status' icons.
+
+    >>> implementation_markdown("Umsetzung im Plan", sample=True)
+    ':blue-badge[:material/play_circle: Umsetzung im Plan] :violet-badge[:material/science: \
+Beispiel]'
+    """
+    status = status or progress.KEINE_MASSNAHME
+    icon, colour, _, _ = IMPLEMENTATION.get(status, IMPLEMENTATION[progress.KEINE_MASSNAHME])
+    text = f":{colour}-badge[{icon} {status}]"
+    return f"{text} {EXAMPLE_MARK}" if sample else text
+
+
+def implementation_text(status: str | None, *, sample: bool = False) -> str:
+    """The Umsetzungsstand for a table cell: its symbol and word, "(Beispiel)" where invented.
+
+    >>> implementation_text("Umsetzung nicht im Plan"), implementation_text(None)
+    ('□ Umsetzung nicht im Plan', '– keine Maßnahme erfasst')
+    """
+    status = status or progress.KEINE_MASSNAHME
+    symbol = IMPLEMENTATION.get(status, IMPLEMENTATION[progress.KEINE_MASSNAHME])[2]
+    return f"{symbol} {status}" + (f" ({SAMPLE_SHORT})" if sample else "")
+
+
+def implementation_counts(statuses: list[str | None]) -> str:
+    """A field's goals by Umsetzungsstand in one short line, goals without a measure last.
+
+    >>> implementation_counts(["Umsetzung im Plan", "Umsetzung im Plan",
+    ...     "Umsetzung teilweise im Plan", "keine Maßnahme erfasst"])
+    'Umsetzung: 2 Ziele im Plan · 1 teilweise im Plan · 1 ohne Maßnahme'
+    >>> implementation_counts(["keine Maßnahme erfasst"])
+    'Umsetzung: keine Maßnahme erfasst'
+    """
+    tally = dict.fromkeys(IMPLEMENTATION, 0)
+    for status in statuses:
+        tally[status or progress.KEINE_MASSNAHME] += 1
+    if tally[progress.KEINE_MASSNAHME] == len(statuses):
+        return f"Umsetzung: {progress.KEINE_MASSNAHME}"
+    parts = [(n, word) for s, (*_, word) in IMPLEMENTATION.items() if (n := tally[s])]
+    first = f"{count(parts[0][0], 'Ziel', 'Ziele')} {parts[0][1]}"
+    return "Umsetzung: " + " · ".join([first, *(f"{n} {word}" for n, word in parts[1:])])
+
+
+def measure_line(measure: dict) -> str:
+    """A measure as the field page lists it: title, reported state and round, due year, owner,
+    and "Beispiel" where it is invented or its state comes from an invented round.
+
+    >>> print(measure_line({"title": "AG*", "state": None, "state_round": None, "due": 2026,
+    ...     "owner": "Amt", "sample": False, "round_sample": False}))
+    - AG\\* — *keine Meldung*, fällig 2026 (Amt)
+    >>> print(measure_line({"title": "AG", "state": "verzögert", "state_round": "2024",
+    ...     "due": None, "owner": "Amt", "sample": True, "round_sample": False}))
+    - AG — *verzögert* (Runde 2024) (Amt) :violet-badge[:material/science: Beispiel]
+    """
+    state = measure["state"] or NO_REPORT
+    text = f"- {md(measure['title'])} — *{state}*"
+    if measure["state_round"]:
+        text += f" (Runde {md(measure['state_round'])})"
+    if measure["due"]:
+        text += f", fällig {measure['due']}"
+    text += f" ({md(measure['owner'])})"
+    if measure["sample"] or measure["round_sample"]:
+        text += f" {EXAMPLE_MARK}"
+    return text
+
+
+def round_label(round_id: str, sample: bool) -> str:
+    """A round as a column head.
+
+    >>> round_label("2024", True), round_label("2021", False)
+    ('Runde 2024 (Beispiel)', 'Runde 2021')
+    """
+    return f"Runde {round_id}" + (f" ({SAMPLE_SHORT})" if sample else "")
+
+
+def measures_by_round(
+    measures: list[dict], reports: list[dict], rounds: list[dict]
+) -> tuple[list[dict], list[str]]:
+    """The measures as the Maßnahmen page lists them: the newest state with its round, then one
+    column per declared round with the state reported in it ("–": no report there); a state
+    from an invented round says "Beispiel" (an invented measure has its own column).
+
+    >>> rows, heads = measures_by_round(
+    ...     [{"id": "m", "Maßnahme": "AG", "Stand": "verzögert", "Runde": "2024", "Beispiel": ""}],
+    ...     [{"measure_id": "m", "round": "2021", "state": "geplant"},
+    ...      {"measure_id": "m", "round": "2024", "state": "verzögert"}],
+    ...     [{"id": "2021", "is_sample": False}, {"id": "2024", "is_sample": True}])
+    >>> heads
+    ['Runde 2021', 'Runde 2024 (Beispiel)']
+    >>> rows[0]["Stand"], rows[0]["Runde 2021"], rows[0]["Runde 2024 (Beispiel)"]
+    ('verzögert (Runde 2024, Beispiel)', 'geplant', 'verzögert')
+    """
+    heads = {r["id"]: round_label(r["id"], r["is_sample"]) for r in rounds}
+    sample_round = {r["id"] for r in rounds if r["is_sample"]}
+    states: dict[tuple[str, str], str] = {
+        (r["measure_id"], r["round"]): r["state"] for r in reports
+    }
+    table = []
+    for measure in measures:
+        row = {k: v for k, v in measure.items() if k not in ("id", "Runde")}
+        if measure["Runde"]:
+            mark = f", {SAMPLE_SHORT}" if measure["Runde"] in sample_round else ""
+            row["Stand"] = f"{measure['Stand']} (Runde {measure['Runde']}{mark})"
+        for round_id, head in heads.items():
+            row[head] = states.get((measure["id"], round_id), "–")
+        table.append(row)
+    return table, list(heads.values())
+
+
+def closed_round_rows(rounds: list[dict]) -> list[dict]:
+    """The closed rounds as the Datenstand page lists them, in German, the warehouse version and
+    the catalogue hash cut to what a person compares.
+
+    >>> import datetime as dt
+    >>> [row] = closed_round_rows([{"round": "2021", "title": "LG", "date": dt.date(2021, 11, 29),
+    ...     "closed_at": None, "note": "", "warehouse_file": "warehouse-2026.duckdb",
+    ...     "catalogue_sha256": "0123456789abcdef0123", "is_sample": False, "data_until": 2021}])
+    >>> row["Runde"], row["Katalog (SHA-256)"], row["Daten bis"], row["Beispiel"]
+    ('2021', '0123456789ab…', '2021', '')
+    """
+    return [
+        {
+            "Runde": r["round"],
+            "Titel": r["title"],
+            "Stichtag": date(r["date"]),
+            "Abgeschlossen": local_time(r["closed_at"]),
+            "Notiz": r["note"] or "",
+            "Daten bis": str(r["data_until"]) if r["data_until"] is not None else "",
+            "Warehouse-Version": r["warehouse_file"] or "",
+            "Katalog (SHA-256)": (r["catalogue_sha256"] or "")[:12] + "…",
+            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
+        }
+        for r in rounds
+    ]
+
+
+def declared_round_rows(rounds: list[dict]) -> list[dict]:
+    """The catalogue's reporting rounds: whether the owners reported and whether it is closed."""
+    return [
+        {
+            "Runde": r["id"],
+            "Titel": r["title"],
+            "Stichtag": date(r["date"]),
+            "Meldungen": f"{r['reports']} gemeldet" if r["reported"] else "keine Meldung",
+            "abgeschlossen": yes_no(r["closed"]),
+            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
+            "Quelle": r["source"] or "",
+        }
+        for r in rounds
+    ]
+
+
+# --- Berichtsrunde ------------------------------------------------------------------------------
+
+NO_CLOSED_ROUND = (
+    "Noch ist keine Berichtsrunde abgeschlossen. Liegen die Meldungen der Federführenden für "
+    "eine Runde vor, schließt die Statistikstelle sie ab: `python -m etl round close <Runde>` "
+    '(zum Beispiel `python -m etl round close 2024 --note "Lenkungsgruppe"`). Das friert Werte, '
+    "Status und Maßnahmenstände der Runde ein; danach zeigt diese Seite die Runde, was sich "
+    "seit der vorigen geändert hat, und den Bericht als PDF, XLSX und HTML."
+)
+REPORT_FORMATS = (
+    ("pdf", "PDF", "application/pdf"),
+    ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("html", "HTML", "text/html"),
+)
+
+
+def report_file_name(round_id: str, fmt: str) -> str:
+    """The report's file name, German and safe on every system.
+
+    >>> report_file_name("2021", "pdf")
+    'Bericht_WIR-Monitor_Runde_2021.pdf'
+    """
+    return f"Bericht_WIR-Monitor_Runde_{round_id}.{fmt}"
+
+
+def round_facts(info: dict) -> str:
+    """A closed round's facts as a short Markdown list.
+
+    >>> import datetime as dt
+    >>> print(round_facts({"date": dt.date(2021, 11, 29), "closed_at": None, "note": "",
+    ...     "data_until": 2021, "warehouse_file": "w.duckdb"}))
+    - **Stichtag:** 29.11.2021 · **abgeschlossen:** – · **Daten bis:** 2021
+    - **eingefroren aus:** w\\.duckdb
+    """
+    line = f"- **Stichtag:** {date(info['date'])} · **abgeschlossen:** "
+    line += local_time(info["closed_at"])
+    if info["data_until"] is not None:
+        line += f" · **Daten bis:** {info['data_until']}"
+    lines = [line]
+    if info["note"]:
+        lines.append(f"- **Notiz:** {md(info['note'], one_line=True)}")
+    lines.append(f"- **eingefroren aus:** {md(info['warehouse_file'])}")
+    return "\n".join(lines)
+
+
+def outcome_text(status: str | None) -> str:
+    """An outcome status for a table cell: its symbol and word.
+
+    >>> outcome_text("auf Kurs"), outcome_text(None)
+    ('✓ auf Kurs', '○ nicht bewertbar')
+    """
+    level = progress.LEVEL.get(status or "", "offen")
+    return f"{SYMBOL[level]} {status or progress.NICHT_BEWERTBAR}"
+
+
+def round_goal_rows(goals: list[dict]) -> list[dict]:
+    """A field's goals in a closed round: outcome status and Umsetzungsstand side by side, each in
+    its own column with its own symbols, the reason of each in words."""
+    rows = []
+    for g in goals:
+        implementation = implementation_text(
+            g["implementation_status"], sample=g["implementation_is_sample"]
+        )
+        rows.append(
+            {
+                "Ziel": g["title"] + (f" ({SAMPLE_SHORT})" if g["sample"] else ""),
+                "Status": status_text(
+                    outcome_text(g["status"]), sample=g["uses_sample"], data_until=g["data_until"]
+                ),
+                "Umsetzungsstand": implementation,
+                "Umsetzung im Einzelnen": (
+                    ""
+                    if g["implementation_reason"] == g["implementation_status"]
+                    else g["implementation_reason"]
+                ),
+            }
+        )
+    return rows
+
+
+def change_rows(changes: list[dict]) -> list[dict]:
+    """The changes between two rounds in German columns, statuses with their symbols."""
+    rows = []
+    for c in changes:
+        before, after = c["before"], c["after"]
+        if c["kind"] == "Status" or (c["kind"] == "neu" and c["object"] != "Maßnahme"):
+            before = outcome_text(before) if before is not None else "–"
+            after = outcome_text(after)
+        elif c["kind"] == "Umsetzungsstand":
+            before = implementation_text(before) if before is not None else "–"
+            after = implementation_text(after)
+        rows.append(
+            {
+                "Art": c["kind"],
+                "Was": c["object"],
+                "Titel": c["title"],
+                "vorher": before or "–",
+                "jetzt": after or "–",
+            }
+        )
+    return rows
+
+
+def synopsis_rows(
+    synopsis: list[dict], rounds: list[str], sample_rounds: set[str]
+) -> tuple[list[dict], list[str]]:
+    """Goals × rounds: each cell the status' symbol and word, "–" where the round did not have
+    the goal; a sample round's column and an invented goal say "Beispiel".
+
+    >>> rows, heads = synopsis_rows([{"field": "Bildung", "goal": "Kita", "sample": False,
+    ...     "2021": "auf Kurs", "2024": None}], ["2021", "2024"], {"2024"})
+    >>> heads, rows[0]["Runde 2021"], rows[0]["Runde 2024 (Beispiel)"]
+    (['Runde 2021', 'Runde 2024 (Beispiel)'], '✓ auf Kurs', '–')
+    """
+    heads = {r: round_label(r, r in sample_rounds) for r in rounds}
+    rows = []
+    for goal in synopsis:
+        row = {
+            "Handlungsfeld": goal["field"],
+            "Ziel": goal["goal"] + (f" ({SAMPLE_SHORT})" if goal["sample"] else ""),
+        }
+        for round_id, head in heads.items():
+            status = goal.get(round_id)
+            row[head] = outcome_text(status) if status is not None else "–"
+        rows.append(row)
+    return rows, list(heads.values())

@@ -1,5 +1,6 @@
 """Datenstand: every source with its date, licence, row count and whether it is sample data;
-the last build and its warnings."""
+the closed and the declared reporting rounds; the SMART check of the goals; the last build and
+its warnings."""
 
 import streamlit as st
 
@@ -29,6 +30,40 @@ if sources.filter(sources["format"] == "staff_report").height:
         "ließen, sind geheim gehalten und stehen als „.“ (Regel der Statistik der Bundesagentur "
         "für Arbeit). Summen werden vorher aus allen Daten gebildet."
     )
+
+st.subheader("Berichtsrunden")
+closed = queries.closed_rounds(db)
+if closed.is_empty():
+    st.caption(
+        "Noch ist keine Berichtsrunde abgeschlossen. Abschließen friert Werte, Status und "
+        "Maßnahmenstände einer Runde ein: `python -m etl round close <Runde>`."
+    )
+else:
+    st.markdown(f"**Abgeschlossen** ({ui.count(closed.height, 'Runde', 'Runden')})")
+    st.dataframe(ui.closed_round_rows(closed.to_dicts()), hide_index=True)
+    if closed["is_sample"].any():
+        ui.sample_badge()
+        st.caption("Runden mit „Beispiel“ beruhen auf erfundenen Meldungen.")
+declared = queries.reporting_rounds(db)
+if declared.height:
+    st.markdown("**Im Katalog angelegt**")
+    st.dataframe(ui.declared_round_rows(declared.to_dicts()), hide_index=True)
+
+st.subheader("SMART-Prüfung der Ziele")
+st.markdown(
+    "Was der Katalog über jedes Ziel sagen kann: "
+    + " · ".join(f"**{key}** {ui.md(text)}" for key, text in ui.SMART.items())
+    + "."
+)
+smart = queries.smart_table(db)
+if smart.is_empty():
+    st.success("Jedes Ziel erfüllt alle prüfbaren Kriterien.", icon=":material/check:")
+else:
+    st.caption(
+        f"{ui.count(smart.height, 'Ziel erfüllt', 'Ziele erfüllen')} mindestens ein Kriterium "
+        "nicht:"
+    )
+    st.dataframe(smart.to_arrow(), hide_index=True)
 
 st.subheader("Letzte Auswertung")
 st.markdown(

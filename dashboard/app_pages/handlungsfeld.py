@@ -1,9 +1,11 @@
-"""Handlungsfeld: its goals, each with its indicators (sparkline, latest value, target, status)
-and its measures by state."""
+"""Handlungsfeld: its goals, each with its outcome status and, apart from it, its Umsetzungsstand;
+its indicators (sparkline, latest value, target, status) and its measures with their reported
+state."""
 
 import streamlit as st
 
 from dashboard import queries, ui
+from etl.progress import column_name
 
 db = queries.current()
 region = queries.municipality(db)["region_code"]
@@ -37,7 +39,9 @@ measures = queries.measures(db)
 
 for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
     with st.container(border=True):
-        st.markdown(f"#### {ui.md(goal['title'])}")
+        st.markdown(
+            f"#### {ui.md(goal['title'])}" + (f" {ui.EXAMPLE_MARK}" if goal["sample"] else "")
+        )
         ui.status_badge(
             goal["status"],
             goal["level"],
@@ -49,8 +53,21 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
             due = f" · fällig {goal['due']}" + (
                 " (angenommen)" if goal["due_kind"] == "assumed" else ""
             )
-        reason = "" if goal["reason"] == goal["status"] else f" · {goal['reason']}"
+        neither = goal["reason"] == ui.WEDER_NOCH
+        reason = "" if goal["reason"] in (goal["status"], ui.WEDER_NOCH) else f" · {goal['reason']}"
         st.caption(ui.md(f"Federführung: {goal['owner']}{due}{reason}"))
+        if neither:
+            st.markdown(f"*{ui.WEDER_NOCH[0].upper()}{ui.WEDER_NOCH[1:]}.*")
+            continue
+        # The second kind of status, from the measures: its own line, label and icons.
+        st.markdown(
+            "**Umsetzungsstand:** "
+            + ui.implementation_markdown(
+                goal["implementation_status"], sample=goal["implementation_is_sample"]
+            )
+        )
+        if goal["implementation_reason"] != goal["implementation_status"]:
+            st.caption(ui.md(goal["implementation_reason"]))
         own = indicators.filter(indicators["goal_id"] == goal["id"])
         if own.is_empty():
             st.markdown("*Für dieses Ziel ist noch kein Indikator hinterlegt.*")
@@ -86,15 +103,8 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                 )
         own_measures = measures.filter(measures["goal_id"] == goal["id"])
         if not own_measures.is_empty():
-            states = {
-                "geplant": goal["measures_geplant"],
-                "beschlossen": goal["measures_beschlossen"],
-                "in Umsetzung": goal["measures_in_umsetzung"],
-                "umgesetzt": goal["measures_umgesetzt"],
-                "gestrichen": goal["measures_gestrichen"],
-            }
-            summary = ", ".join(f"{n} {state}" for state, n in states.items() if n)
+            by_state = {s: goal[f"measures_{column_name(s)}"] for s in ui.MEASURE_STATES}
+            by_state[ui.NO_REPORT] = own_measures["state"].null_count()
+            summary = ", ".join(f"{n} {state}" for state, n in by_state.items() if n)
             st.markdown(f"**Maßnahmen** ({summary})")
-            for m in own_measures.iter_rows(named=True):
-                due_m = f", fällig {m['due']}" if m["due"] else ""
-                st.markdown(f"- {ui.md(m['title'])} — *{m['state']}*{due_m} ({ui.md(m['owner'])})")
+            st.markdown("\n".join(ui.measure_line(m) for m in own_measures.iter_rows(named=True)))

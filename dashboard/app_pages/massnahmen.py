@@ -1,14 +1,20 @@
-"""Maßnahmen: the measures catalogue, filterable by field, owner and state."""
+"""Maßnahmen: every measure with its state round by round, filterable by field, owner and state
+(the newest report; "keine Meldung" where none came)."""
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, ui
 
 db = queries.current()
 region = queries.municipality(db)["region_code"]
 st.title("Maßnahmen")
 every = queries.measures(db)
+rounds = queries.reporting_rounds(db)
 fields = dict(zip(every["field_id"], every["field_name"], strict=True))
+
+if every.is_empty():
+    st.info("Im Katalog ist noch keine Maßnahme erfasst.", icon=":material/info:")
+    st.stop()
 
 columns = st.columns(3)
 chosen_fields = columns[0].multiselect(
@@ -18,14 +24,47 @@ chosen_owners = columns[1].multiselect(
     "Federführung", sorted(every["owner"].unique()), placeholder="alle"
 )
 chosen_states = columns[2].multiselect(
-    "Stand",
-    ["geplant", "beschlossen", "in Umsetzung", "umgesetzt", "gestrichen"],
-    placeholder="alle",
+    "Stand (neueste Meldung)", [*ui.MEASURE_STATES, ui.NO_REPORT], placeholder="alle"
 )
 shown = queries.filtered_measures(db, region, chosen_fields, chosen_owners, chosen_states)
-st.caption(f"{shown.height} von {every.height} Maßnahmen")
+st.markdown(
+    f"**{shown.height} von {ui.count(every.height, 'Maßnahme', 'Maßnahmen')}**"
+    + ("" if shown.height == every.height else " entsprechen der Auswahl.")
+)
+table, round_columns = ui.measures_by_round(
+    shown.to_dicts(), queries.measure_reports(db), rounds.to_dicts()
+)
+if not table:
+    st.info("Keine Maßnahme entspricht dieser Auswahl.", icon=":material/filter_alt_off:")
+    st.stop()
 st.dataframe(
-    shown.to_arrow(),
+    table,
     hide_index=True,
+    column_order=[
+        "Maßnahme",
+        "Stand",
+        *round_columns,
+        "Fällig",
+        "Federführung",
+        "Handlungsfeld",
+        "Ziel",
+        "Status des Ziels",
+        "Beispiel",
+        "Quelle",
+    ],
     column_config={"Fällig": st.column_config.NumberColumn(format="%d")},
 )
+if rounds.height:
+    st.caption(
+        "Je Berichtsrunde der gemeldete Stand; „–“: in dieser Runde keine Meldung. „Stand“ ist "
+        "die neueste Meldung mit ihrer Runde. Der „Status des Ziels“ bewertet die Wirkung "
+        "(Indikatoren), nicht die Umsetzung der Maßnahmen."
+    )
+    if rounds["is_sample"].any():
+        ui.sample_badge()
+        st.caption(
+            "Runden mit „(Beispiel)“ enthalten erfundene Meldungen; sie zeigen den Ablauf einer "
+            "Berichtsrunde."
+        )
+else:
+    st.caption("Im Katalog ist noch keine Berichtsrunde angelegt; ohne Meldung kein Stand.")

@@ -1,4 +1,5 @@
-"""Übersicht: every Handlungsfeld with its status, its goals at a glance, and what changed."""
+"""Übersicht: every Handlungsfeld with its status and its Umsetzungsstand, its goals at a glance,
+and what changed."""
 
 import streamlit as st
 
@@ -56,6 +57,15 @@ for field in fields.iter_rows(named=True):
         )
         own = goals.filter(goals["field_id"] == field["id"])
         st.caption(ui.status_counts(own["status"].to_list(), "Ziel", "Ziele"))
+        # The Umsetzungsstand beside it, as its own count: outcome and implementation never mix.
+        rounds = own["implementation_round"].drop_nulls().unique().sort().to_list()
+        where = f" (Runde {', '.join(rounds)})" if rounds else ""
+        marked = f" {ui.EXAMPLE_MARK}" if own["implementation_is_sample"].any() else ""
+        st.caption(
+            ":material/construction: "
+            + ui.md(ui.implementation_counts(own["implementation_status"].to_list()) + where)
+            + marked
+        )
         for goal in own.iter_rows(named=True):
             link = f"/handlungsfeld?feld={field['id']}"
             badge = ui.status_markdown(

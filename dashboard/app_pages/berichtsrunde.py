@@ -1,0 +1,106 @@
+"""Berichtsrunde: what a closed round froze (every goal's status and Umsetzungsstand per field),
+what changed since the round before, the goals across all closed rounds, and the report for the
+committee as PDF, XLSX and HTML."""
+
+import streamlit as st
+
+from dashboard import queries, ui
+
+db = queries.current()
+closed = queries.closed_rounds(db)  # newest first
+st.title("Berichtsrunde")
+if closed.is_empty():
+    st.info(ui.NO_CLOSED_ROUND, icon=":material/lock_open:")
+    st.stop()
+
+ids = closed["round"].to_list()
+titles = dict(zip(ids, closed["title"], strict=True))
+wanted = st.query_params.get("runde", ids[0])
+if wanted not in titles:
+    st.error(
+        f"Eine abgeschlossene Runde „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird die neueste.",
+        icon=":material/link_off:",
+    )
+    wanted = ids[0]
+choice = st.selectbox(
+    "Abgeschlossene Runde",
+    ids,
+    index=ids.index(wanted),
+    format_func=lambda r: f"{r} – {titles[r]}",
+)
+st.query_params["runde"] = choice
+info = closed.filter(closed["round"] == choice).row(0, named=True)
+# The closed rounds up to this one, oldest first; the one before it is what it is compared with.
+upto = list(reversed(ids[ids.index(choice) :]))
+previous = upto[-2] if len(upto) > 1 else None
+
+st.subheader(ui.md(f"Runde {choice}: {info['title']}"))
+if info["is_sample"]:
+    st.markdown(
+        f"{ui.EXAMPLE_MARK} Die Maßnahmen-Meldungen dieser Runde sind erfunden; sie zeigen den "
+        "Ablauf einer Berichtsrunde."
+    )
+st.markdown(ui.round_facts(info))
+
+downloads = st.container(horizontal=True)
+with downloads:
+    for fmt, label, mime in ui.REPORT_FORMATS:
+        st.download_button(
+            f"Bericht als {label}",
+            lambda fmt=fmt: queries.round_report(db, choice, fmt),  # made on click only
+            ui.report_file_name(choice, fmt),
+            mime,
+            icon=":material/download:",
+            on_click="ignore",
+        )
+st.caption("Der Bericht entsteht beim ersten Klick aus den eingefrorenen Daten (einige Sekunden).")
+
+st.header("Stand je Handlungsfeld")
+st.caption(
+    "Zwei verschiedene Aussagen: der **Status** bewertet die Wirkung (Indikatoren: ✓ gut, "
+    "◐ langsam, ✗ falsche Richtung, ○ offen), der **Umsetzungsstand** die Maßnahmen "
+    "(■ im Plan, ◧ teilweise, □ nicht im Plan, – ohne Meldung oder ohne Maßnahme)."
+)
+goals = queries.round_goals(db, choice)
+for field in queries.round_fields(db, choice).iter_rows(named=True):
+    with st.container(border=True):
+        st.markdown(f"**{ui.md(field['name'])}**")
+        ui.status_badge(
+            field["status"],
+            field["level"],
+            sample=field["uses_sample"],
+            data_until=field["data_until"],
+        )
+        own = goals.filter(goals["field_id"] == field["id"])
+        st.dataframe(ui.round_goal_rows(own.to_dicts()), hide_index=True)
+
+st.header("Was hat sich geändert?")
+if previous is None:
+    st.caption("Dies ist die erste abgeschlossene Runde; es gibt noch nichts zu vergleichen.")
+else:
+    changes = queries.round_changes(db, choice, previous)
+    if changes.is_empty():
+        st.caption(f"Keine Änderungen gegenüber Runde {previous}.")
+    else:
+        st.caption(
+            f"Gegenüber Runde {previous}: {ui.count(changes.height, 'Änderung', 'Änderungen')}"
+        )
+        st.dataframe(ui.change_rows(changes.to_dicts()), hide_index=True)
+
+st.header("Synopse: alle Ziele über die Runden")
+samples = set(closed.filter(closed["is_sample"])["round"].to_list())
+synopsis = queries.synopsis(db, upto)
+rows, heads = ui.synopsis_rows(synopsis.to_dicts(), upto, samples)
+st.caption(
+    "Je Ziel der Status in jeder abgeschlossenen Runde bis zu dieser (wie im Indikatorenbericht "
+    "der Deutschen Nachhaltigkeitsstrategie): ✓ gut, ◐ langsam, ✗ falsche Richtung, ○ offen; "
+    "„–“: in dieser Runde nicht erfasst."
+)
+st.dataframe(
+    rows,
+    hide_index=True,
+    column_config={
+        "Ziel": st.column_config.TextColumn("Ziel", width="large"),
+        **{h: st.column_config.TextColumn(h, width="medium") for h in heads},
+    },
+)
