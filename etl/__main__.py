@@ -1,4 +1,5 @@
-"""`python -m etl run | check | inspect`: parse options, call the library, turn errors into lines.
+"""`python -m etl run | check | inspect | template | round close | report`: parse options, call
+the library, turn errors into lines.
 
 Exit codes: 0 success, 1 a user error (one readable line per problem, no traceback), 2 wrong usage.
 """
@@ -16,7 +17,7 @@ import polars as pl
 from etl import catalog as catalog_module
 from etl import disclosure, load, readers
 from etl.catalog import Catalog, Indicator
-from etl.errors import EtlError
+from etl.errors import EtlError, Problem
 from etl.readers._common import TOTAL, display_name
 
 DEFAULT_CATALOG = Path("indicators.toml")
@@ -66,6 +67,44 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the catalogue naming the municipality and its comparison regions "
         f"(default: {DEFAULT_CATALOG} where there is one)",
     )
+    template = commands.add_parser(
+        "template",
+        help="write the XLSX in which measure owners report a round",
+        description="One sheet per owner with their measures, pre-filled with the state of the "
+        "round before, a drop-down for the state and a German instruction sheet. Saved as "
+        "data/massnahmen/<round>.xlsx, the filled-in file is the round's report.",
+    )
+    _inputs(template)
+    template.add_argument("--round", required=True, dest="round_id")
+    template.add_argument("--out", type=Path, required=True)
+    template.add_argument("--owner", help="only this owner's measures (one sheet)")
+    template.set_defaults(command=_template)
+
+    round_ = commands.add_parser("round", help="reporting rounds: close one")
+    round_commands = round_.add_subparsers(required=True, metavar="ACTION")
+    close = round_commands.add_parser(
+        "close",
+        help="freeze a round: values, statuses, measure states (data/rounds/<round>.duckdb)",
+    )
+    close.add_argument("round_id", metavar="ROUND")
+    _inputs(close)
+    close.add_argument("--db", type=Path, default=DEFAULT_DB)
+    close.add_argument("--note", default="", help="a note kept with the round")
+    close.add_argument(
+        "--data-until",
+        type=int,
+        metavar="YEAR",
+        help="judge the statuses on values up to this year only (a round closed after the fact)",
+    )
+    close.set_defaults(command=_close_round)
+
+    report = commands.add_parser("report", help="the report of a closed round for the committee")
+    report.add_argument("--round", required=True, dest="round_id")
+    report.add_argument("--format", required=True, choices=("pdf", "xlsx", "html"), dest="fmt")
+    report.add_argument("--out", type=Path, required=True)
+    report.add_argument("--db", type=Path, default=DEFAULT_DB)
+    report.set_defaults(command=_report)
+
     output = inspect.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="a summary as JSON")
     output.add_argument("--csv", action="store_true", help="the tidy frame as CSV")
@@ -135,6 +174,58 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(inputs.manifest.sources)} files read, {inputs.observations.height:,} observations"
     )
     _print_warnings(inputs.warnings)
+    _print_smart(inputs.catalog)
+    return 0
+
+
+def _print_smart(catalog: Catalog) -> None:
+    """Per goal, the SMART criteria the catalogue can check that it fails."""
+    gaps = catalog_module.smart_gaps(catalog)
+    by_goal: dict[str, list[str]] = {}
+    for goal_id, criterion, message in gaps:
+        by_goal.setdefault(goal_id, []).append(f"{criterion}: {message}")
+    print(f"  SMART: {len(by_goal)} of {len(catalog.goals)} goals miss a criterion")
+    sys.stdout.flush()
+    for goal_id, found in by_goal.items():
+        print(f"smart: goal {goal_id}: {'; '.join(found)}", file=sys.stderr)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from etl import rounds
+
+    catalog = catalog_module.load(args.catalog)
+    reports = rounds.read_reports(catalog, args.data)
+    out = rounds.write_template(catalog, reports, args.round_id, args.out, owner=args.owner)
+    print(f"wrote {out}: fill in, save as {args.data}/massnahmen/{args.round_id}.xlsx")
+    return 0
+
+
+def _close_round(args: argparse.Namespace) -> int:
+    from etl import snapshot
+
+    result = snapshot.close_round(
+        args.catalog, args.data, args.db, args.round_id, args.note, args.data_until
+    )
+    frozen = snapshot.round_file(args.data, args.round_id)
+    print(f"closed round {args.round_id}: {frozen}; published {result.link} -> {result.file.name}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from etl import report
+
+    if not args.db.exists():
+        raise EtlError(
+            [Problem(str(args.db), "no warehouse here: build it first with python -m etl run")]
+        )
+    con = duckdb.connect(str(args.db.resolve()), read_only=True)
+    try:
+        out = report.write(con, args.round_id, args.fmt, args.out)
+    finally:
+        con.close()
+    print(f"wrote {out}")
     return 0
 
 

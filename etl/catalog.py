@@ -91,7 +91,8 @@ class Goal(Strict):
     id: Id
     field: Id
     title: Text
-    owner: Text
+    # Who answers for the goal; empty where no paper names one (the SMART check says so).
+    owner: str = ""
     due: Year | None = None
     # A due year that no paper gives is "assumed" and says so on screen.
     due_kind: TargetKind = "assumed"
@@ -242,6 +243,62 @@ def goals_without_work(catalog: Catalog) -> list[str]:
     they stand, which may be right for now but should be a decision, not an oversight."""
     covered = {i.goal for i in catalog.indicators} | {m.goal for m in catalog.measures}
     return [g.id for g in catalog.goals if g.id not in covered]
+
+
+# The SMART criteria the catalogue can check, in the order a goal is read.
+SMART_CRITERIA = {
+    "S/M": "kein Zielwert mit Quelle (beschlossen oder abgeleitet)",
+    "M": "weder Indikator noch Maßnahme erfasst",
+    "A": "keine Verantwortung (owner) benannt",
+    "T": "kein Fälligkeitsjahr",
+}
+
+
+def smart_gaps(catalog: Catalog) -> list[tuple[str, str, str]]:
+    """(goal id, criterion, what is missing) for each SMART criterion a goal fails that the
+    catalogue can check: specific/measurable by a target with a source, measurable at all by an
+    indicator or a measure, attributable to an owner, time-bound by a due year that a paper
+    sets (an assumed due year is named as such).
+
+    >>> import tomllib
+    >>> gaps = smart_gaps(parse(b'''
+    ... [municipality]
+    ... id = "x"
+    ... name = "X"
+    ... region_code = "03241009"
+    ... strategy = "S"
+    ... [[field]]
+    ... id = "f"
+    ... name = "F"
+    ... [[goal]]
+    ... id = "f.g"
+    ... field = "f"
+    ... title = "G"
+    ... '''))
+    >>> [(c, m) for _, c, m in gaps]  # doctest: +NORMALIZE_WHITESPACE
+    [('S/M', 'kein Zielwert mit Quelle (beschlossen oder abgeleitet)'),
+     ('M', 'weder Indikator noch Maßnahme erfasst'),
+     ('A', 'keine Verantwortung (owner) benannt'), ('T', 'kein Fälligkeitsjahr')]
+    """
+    targeted = {
+        i.goal
+        for i in catalog.indicators
+        if i.target is not None and i.target.kind in ("adopted", "derived")
+    }
+    covered = {i.goal for i in catalog.indicators} | {m.goal for m in catalog.measures}
+    gaps = []
+    for goal in catalog.goals:
+        if goal.id not in targeted:
+            gaps.append((goal.id, "S/M", SMART_CRITERIA["S/M"]))
+        if goal.id not in covered:
+            gaps.append((goal.id, "M", SMART_CRITERIA["M"]))
+        if not goal.owner.strip():
+            gaps.append((goal.id, "A", SMART_CRITERIA["A"]))
+        if goal.due is None:
+            gaps.append((goal.id, "T", SMART_CRITERIA["T"]))
+        elif goal.due_kind == "assumed":
+            gaps.append((goal.id, "T", f"Fälligkeitsjahr {goal.due} nur angenommen"))
+    return gaps
 
 
 # The TOML tables an analyst may write, with the model of one entry each.

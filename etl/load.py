@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from etl import catalog as catalog_module
-from etl import compute, disclosure, formula, progress, readers
+from etl import compute, disclosure, formula, progress, readers, rounds
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
@@ -47,17 +47,38 @@ CREATE TABLE observations (
     value DOUBLE, flag VARCHAR, line BIGINT
 );
 CREATE TABLE municipality (
-    id VARCHAR, name VARCHAR, region_code VARCHAR, strategy VARCHAR, report_interval INTEGER
+    id VARCHAR, name VARCHAR, region_code VARCHAR, strategy VARCHAR, report_interval INTEGER,
+    committee VARCHAR
 );
 CREATE TABLE regions (code VARCHAR, name VARCHAR, role VARCHAR, position INTEGER);
 CREATE TABLE fields (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR, position INTEGER);
 CREATE TABLE goals (
     id VARCHAR PRIMARY KEY, field_id VARCHAR, title VARCHAR, owner VARCHAR, due INTEGER,
-    description VARCHAR, position INTEGER, due_kind VARCHAR, due_source VARCHAR
+    description VARCHAR, position INTEGER, due_kind VARCHAR, due_source VARCHAR,
+    sample BOOLEAN
 );
+-- state: as reported in the newest round that has a report for the measure (state_round).
 CREATE TABLE measures (
     id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, owner VARCHAR, state VARCHAR,
-    due INTEGER, source_note VARCHAR, position INTEGER
+    due INTEGER, source_note VARCHAR, position INTEGER, resources VARCHAR, sample BOOLEAN,
+    state_round VARCHAR
+);
+-- The declared reporting rounds, and what the owners reported in each (data/massnahmen/).
+CREATE TABLE reporting_rounds (
+    id VARCHAR PRIMARY KEY, title VARCHAR, date DATE, source VARCHAR, is_sample BOOLEAN,
+    reported BOOLEAN, position INTEGER
+);
+CREATE TABLE measure_reports (
+    measure_id VARCHAR, round VARCHAR, state VARCHAR, progress DOUBLE, comment VARCHAR,
+    reported_by VARCHAR, reported_on DATE, file VARCHAR, line BIGINT, is_sample BOOLEAN
+);
+-- Per goal, each SMART criterion the catalogue can check that it fails (catalog.smart_gaps).
+CREATE TABLE goal_smart (goal_id VARCHAR, criterion VARCHAR, message VARCHAR);
+-- Closed rounds (data/rounds/<round>.duckdb, etl/snapshot.py), copied in by every build.
+CREATE TABLE rounds (
+    round VARCHAR PRIMARY KEY, title VARCHAR, date DATE, closed_at TIMESTAMP, note VARCHAR,
+    warehouse_file VARCHAR, warehouse_built_at TIMESTAMP, catalogue_sha256 VARCHAR,
+    code_version VARCHAR, is_sample BOOLEAN, data_until INTEGER
 );
 CREATE TABLE indicators (
     id VARCHAR PRIMARY KEY, goal_id VARCHAR, title VARCHAR, description VARCHAR, unit VARCHAR,
@@ -96,6 +117,9 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     parts: dict = field(default_factory=dict, repr=False)
     values: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    # What the measure owners reported, all rounds (etl/rounds.py).
+    reports: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    data_dir: Path = Path()
 
 
 @dataclass(frozen=True)
@@ -139,7 +163,13 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
                 problems.extend(exc.problems)
                 continue
             hashes[source.id] = hashlib.sha256(path.read_bytes()).hexdigest()
-    if problems or catalog is None or manifest is None:
+    reports = None
+    if catalog is not None:
+        try:
+            reports = rounds.read_reports(catalog, data_dir)
+        except EtlError as exc:
+            problems.extend(exc.problems)
+    if problems or catalog is None or manifest is None or reports is None:
         raise EtlError(problems)
     observations = pl.concat(frames) if frames else pl.DataFrame(schema=readers.TIDY_SCHEMA)
     parts = compute.partition(observations)
@@ -149,7 +179,25 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
     # Computed here, once, so that check warns about what run would show.
     values = compute.compute_all(catalog, parts)
     warnings = skipped + _warnings(catalog, manifest, data_dir, observations, values)
-    return Inputs(catalog, manifest, observations, hashes, warnings, parts, values)
+    warnings += _round_warnings(catalog, reports)
+    return Inputs(
+        catalog, manifest, observations, hashes, warnings, parts, values, reports, data_dir
+    )
+
+
+def _round_warnings(catalog: Catalog, reports: pl.DataFrame) -> list[str]:
+    """Measures the newest round has no report for: their Umsetzungsstand says "ohne Meldung"."""
+    latest = progress.latest_round(catalog, reports)
+    if latest is None:
+        return []
+    reported = set(progress.latest_states(reports, latest))
+    missing = [m.id for m in catalog.measures if m.id not in reported]
+    if not missing:
+        return []
+    return [
+        f"massnahmen/{latest.id}: {len(missing)} of {len(catalog.measures)} measures have no "
+        f'report in round {latest.id} (counted as "ohne Meldung"): {", ".join(missing)}'
+    ]
 
 
 @contextlib.contextmanager
@@ -274,11 +322,9 @@ def _few_values(catalog: Catalog, values: pl.DataFrame) -> list[str]:
 def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
     """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
     inputs = gather(catalog_path, data_dir)
-    samples = {s.id: s.title for s in inputs.manifest.sources if s.is_sample}
-    values = inputs.values.with_columns(
-        pl.col("sources").list.eval(pl.element().is_in(list(samples))).list.any().alias("is_sample")
-    )
-    tables = progress.progress_tables(inputs.catalog, values, samples)
+    samples = sample_titles(inputs)
+    values = marked_values(inputs)
+    tables = progress.progress_tables(inputs.catalog, values, samples, inputs.reports)
     link = link.absolute()
     link.parent.mkdir(parents=True, exist_ok=True)
     with _lock(link):
@@ -297,6 +343,19 @@ def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
         _publish(new, link)
         _prune(link)
     return BuildResult(link=link, file=new, inputs=inputs, indicator_progress=tables[0])
+
+
+def sample_titles(inputs: Inputs) -> dict[str, str]:
+    """Each sample source's id with its title, as the status reasons name them."""
+    return {s.id: s.title for s in inputs.manifest.sources if s.is_sample}
+
+
+def marked_values(inputs: Inputs) -> pl.DataFrame:
+    """The indicator values, each marked whether any of its sources is sample data."""
+    samples = list(sample_titles(inputs))
+    return inputs.values.with_columns(
+        pl.col("sources").list.eval(pl.element().is_in(samples)).list.any().alias("is_sample")
+    )
 
 
 @contextlib.contextmanager
@@ -436,13 +495,154 @@ def _write(
         )
         if previous.changes:
             con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", previous.changes)
+        _write_reports(con, inputs)
         if METHOD_DOC.is_file():
             con.execute(
                 "INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")]
             )
+        _write_closed_rounds(con, inputs.data_dir / ROUNDS_DIR)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+# Closed rounds live here, one DuckDB file each (etl/snapshot.py); a build copies them in.
+ROUNDS_DIR = "rounds"
+# The tables a closed round freezes, each copied into the warehouse as round_<table> with the
+# round's id in front (measure_reports' own round column becomes report_round).
+SNAPSHOT_TABLES = (
+    "municipality",
+    "regions",
+    "fields",
+    "goals",
+    "measures",
+    "indicators",
+    "indicator_series",
+    "indicator_values",
+    "indicator_progress",
+    "goal_progress",
+    "field_progress",
+    "measure_reports",
+    "sources",
+    "documents",
+)
+
+
+def _write_reports(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
+    catalog = inputs.catalog
+    reported = set(inputs.reports["round"].unique()) if not inputs.reports.is_empty() else set()
+    if catalog.rounds:
+        con.executemany(
+            "INSERT INTO reporting_rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.id, r.title, r.date, r.source, r.sample, r.id in reported, i)
+                for i, r in enumerate(catalog.rounds)
+            ],
+        )
+    if inputs.reports.is_empty():
+        return
+    columns = [c for c in _REPORT_COLUMNS if c in inputs.reports.columns]
+    con.register("incoming", inputs.reports.select(columns).to_arrow())
+    names = ", ".join(columns)  # our own column names, never user text
+    con.execute(f"INSERT INTO measure_reports ({names}) SELECT {names} FROM incoming")
+    con.unregister("incoming")
+    # A measure's state on screen: the newest round that reports it.
+    con.execute(
+        """
+        UPDATE measures SET state = latest.state, state_round = latest.round
+        FROM (
+            SELECT r.measure_id, arg_max(r.state, rr.position) AS state,
+                   arg_max(r.round, rr.position) AS round
+            FROM measure_reports r JOIN reporting_rounds rr ON rr.id = r.round
+            GROUP BY r.measure_id
+        ) latest
+        WHERE measures.id = latest.measure_id
+        """
+    )
+
+
+_REPORT_COLUMNS = (
+    "measure_id",
+    "round",
+    "state",
+    "progress",
+    "comment",
+    "reported_by",
+    "reported_on",
+    "file",
+    "line",
+    "is_sample",
+)
+
+
+def _write_closed_rounds(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Copy every closed round into rounds and round_<table>; a file that is not a complete
+    round stops the build with its name, so that no closed round silently disappears."""
+    for table in SNAPSHOT_TABLES:
+        renamed = " RENAME (round AS report_round)" if table == "measure_reports" else ""
+        con.execute(  # fixed names only
+            f"CREATE TABLE round_{table} AS SELECT NULL::VARCHAR AS round, *{renamed} "
+            f"FROM {table} LIMIT 0"
+        )
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.duckdb")):
+        _copy_round(con, path)
+
+
+def _copy_round(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    where = display_name(path)
+    try:
+        con.execute("ATTACH ? AS snap (READ_ONLY)", [str(path)])
+    except duckdb.Error as exc:
+        raise BuildError([Problem(where, f"not a readable closed round: {exc}")]) from None
+    try:
+        found = [r[0] for r in con.execute("SELECT round FROM snap.round_info").fetchall()]
+        if found != [path.stem]:
+            raise BuildError(
+                [
+                    Problem(
+                        where,
+                        f"round_info must hold one row for round {path.stem!r}; found {found}",
+                    )
+                ]
+            )
+        _insert_by_name(con, "rounds", "snap.round_info", None)
+        for table in SNAPSHOT_TABLES:
+            _insert_by_name(con, f"round_{table}", f"snap.{table}", path.stem)
+    except duckdb.CatalogException as exc:
+        raise BuildError(
+            [Problem(where, f"an incomplete closed round (a table is missing): {exc}")]
+        ) from None
+    finally:
+        con.execute("DETACH snap")
+
+
+def _insert_by_name(
+    con: duckdb.DuckDBPyConnection, target: str, source: str, round_id: str | None
+) -> None:
+    """Copy the columns both tables have: a round closed by an older version keeps what it
+    froze, and columns added since stay empty for it. Names come from the two schemas."""
+    wanted = [r[0] for r in con.execute(f"DESCRIBE {target}").fetchall()]
+    have = {r[0] for r in con.execute(f"DESCRIBE {source}").fetchall()}
+    pairs = []
+    for column in wanted:
+        origin = (
+            "round" if column == "report_round" and target == "round_measure_reports" else column
+        )
+        if column == "round" and round_id is not None:
+            continue
+        if origin in have:
+            pairs.append((column, origin))
+    columns = ", ".join(f'"{c}"' for c, _ in pairs)
+    origins = ", ".join(f'"{o}"' for _, o in pairs)
+    if round_id is None:
+        con.execute(f"INSERT INTO {target} ({columns}) SELECT {origins} FROM {source}")
+    else:
+        con.execute(
+            f'INSERT INTO {target} ("round", {columns}) SELECT ?, {origins} FROM {source}',
+            [round_id],
+        )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -574,29 +774,50 @@ def _write_other_regions(
 def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     town = catalog.municipality
     con.execute(
-        "INSERT INTO municipality VALUES (?, ?, ?, ?, ?)",
-        [town.id, town.name, town.region_code, town.strategy, town.report_interval],
+        "INSERT INTO municipality VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            town.id,
+            town.name,
+            town.region_code,
+            town.strategy,
+            town.report_interval,
+            town.committee,
+        ],
     )
     regions = [(town.region_code, town.name, "municipality", 0)] + [
         (r.code, r.name, "comparison", i) for i, r in enumerate(town.comparison, start=1)
     ]
     con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?)", regions)
+    gaps = catalog_module.smart_gaps(catalog)
+    if gaps:
+        con.executemany("INSERT INTO goal_smart VALUES (?, ?, ?)", gaps)
     con.executemany(
         "INSERT INTO fields VALUES (?, ?, ?, ?)",
         [(f.id, f.name, f.description, i) for i, f in enumerate(catalog.fields)],
     )
     con.executemany(
-        "INSERT INTO goals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO goals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (g.id, g.field, g.title, g.owner, g.due, g.description, i, g.due_kind, g.due_source)
+            (
+                g.id,
+                g.field,
+                g.title,
+                g.owner,
+                g.due,
+                g.description,
+                i,
+                g.due_kind,
+                g.due_source,
+                g.sample,
+            )
             for i, g in enumerate(catalog.goals)
         ],
     )
     if catalog.measures:
         con.executemany(
-            "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO measures VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL)",
             [
-                (m.id, m.goal, m.title, m.owner, None, m.due, m.source_note, i)
+                (m.id, m.goal, m.title, m.owner, m.due, m.source_note, i, m.resources, m.sample)
                 for i, m in enumerate(catalog.measures)
             ],
         )

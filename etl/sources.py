@@ -151,12 +151,20 @@ def header_table_code(path: Path) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+# Folders under data/ that are inputs of their own, not data files of sources.toml.
+OTHER_INPUTS = ("massnahmen", "rounds")
+
+
 def unlisted_files(manifest: Manifest, data_dir: Path) -> list[str]:
-    """Data files in the folder that no entry describes: they are not loaded, which may surprise."""
+    """Data files in the folder that no entry describes: they are not loaded, which may surprise.
+    The owners' round reports (massnahmen/) and closed rounds (rounds/) have their own readers."""
     listed = {(data_dir / s.file).resolve() for s in manifest.sources}
     found = [
         p
         for p in sorted(data_dir.rglob("*"))
-        if p.is_file() and p.suffix.lower() in {".csv", ".zip"} and p.resolve() not in listed
+        if p.is_file()
+        and p.suffix.lower() in {".csv", ".zip"}
+        and p.resolve() not in listed
+        and p.relative_to(data_dir).parts[0] not in OTHER_INPUTS
     ]
     return [str(p.relative_to(data_dir)) for p in found]

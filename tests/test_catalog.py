@@ -109,10 +109,10 @@ def test_all_problems_are_reported_at_once() -> None:
 def test_missing_required_key_names_entry_and_field() -> None:
     text = (
         '[municipality]\nid = "x"\nname = "X"\nregion_code = "03241001"\nstrategy = "S"\n'
-        '[[field]]\nid = "a"\nname = "A"\n[[goal]]\nid = "a.b"\nfield = "a"\ntitle = "T"\n'
+        '[[field]]\nid = "a"\nname = "A"\n[[goal]]\nid = "a.b"\nfield = "a"\nowner = "O"\n'
     )
     with pytest.raises(
-        CatalogError, match=r'indicators.toml: goal "a.b".owner: required, but missing'
+        CatalogError, match=r'indicators.toml: goal "a.b".title: required, but missing'
     ):
         catalog.parse(text.encode())
 

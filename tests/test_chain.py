@@ -32,7 +32,12 @@ id = "wirtschaft.existenzgruendungen.beratung"
 goal = "wirtschaft.existenzgruendungen"
 title = "Gründungsberatung in mehreren Sprachen"
 owner = "Fachbereich Wirtschaft"
-state = "in Umsetzung"
+due = 2026
+
+[[round]]
+id = "2024"
+title = "Runde 2024"
+date = 2024-12-31
 
 [[indicator]]
 id = "wirtschaft.gruendungen_auslaendisch_anteil"
@@ -80,6 +85,10 @@ REGISTER = """Jahr;AGS;Gemeinde;Rechtsform;Geschlecht;Staatsangehoerigkeit;Anmel
 2024;03241001;Hannover;Einzelunternehmen;weiblich;ausländisch;90
 """
 
+REPORTS = """massnahme;stand;fortschritt;kommentar;gemeldet_von;gemeldet_am
+wirtschaft.existenzgruendungen.beratung;in Umsetzung;40;;Fachbereich Wirtschaft;15.01.2025
+"""
+
 SOURCES = """
 [[source]]
 id = "register"
@@ -100,6 +109,8 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "raw" / "gewerberegister.csv").write_text(REGISTER, encoding="utf-8")
     (folder / "sources.toml").write_text(SOURCES, encoding="utf-8")
     (folder / "indicators.toml").write_text(CATALOG, encoding="utf-8")
+    (folder / "massnahmen").mkdir()
+    (folder / "massnahmen" / "2024.csv").write_text(REPORTS, encoding="utf-8")
     link = folder / "warehouse.duckdb"
     load.build(folder / "indicators.toml", folder, link)
     return link
@@ -150,9 +161,21 @@ def test_status_against_the_target(chain: Path) -> None:
 def test_goal_and_field(chain: Path) -> None:
     assert _rows(
         chain,
-        "SELECT status, n_maessiger_fortschritt, measures_in_umsetzung FROM goal_progress "
-        "WHERE region_code = '03241001'",
-    ) == [("mäßiger Fortschritt", 1, 1)]
+        "SELECT status, n_maessiger_fortschritt, measures_in_umsetzung, implementation_status, "
+        "implementation_reason FROM goal_progress WHERE region_code = '03241001'",
+    ) == [
+        (
+            "mäßiger Fortschritt",
+            1,
+            1,
+            # in Umsetzung, due 2026, round of 2024: not late, so on schedule
+            "Umsetzung im Plan",
+            "Umsetzung: 1 von 1 Maßnahmen im Plan (Runde 2024)",
+        )
+    ]
+    assert _rows(chain, "SELECT state, state_round FROM measures WHERE id LIKE 'wirtschaft.%'") == [
+        ("in Umsetzung", "2024")
+    ]
     assert _rows(chain, "SELECT status FROM field_progress WHERE region_code = '03241001'") == [
         ("mäßiger Fortschritt",)
     ]
