@@ -25,9 +25,13 @@ def shared_file(name: str) -> Path:
 
 
 def copy_shipped_data(target: Path) -> Path:
-    """A writable copy of data/ (sources.toml and raw/) without any warehouse."""
+    """A writable copy of data/ (sources.toml, raw/, the round reports in massnahmen/ and the
+    closed rounds in rounds/) without any warehouse."""
     shutil.copytree(ROOT / "data" / "raw", target / "raw")
     shutil.copy(ROOT / "data" / "sources.toml", target / "sources.toml")
+    for folder in ("massnahmen", "rounds"):
+        if (ROOT / "data" / folder).is_dir():
+            shutil.copytree(ROOT / "data" / folder, target / folder)
     return target
 
 
