@@ -655,12 +655,7 @@ def _check_history(reports: list[_Report], catalog: Catalog, problems: list[Prob
             continue
         first[key] = report
         before = last.get(report.measure_id)
-        if (
-            before is not None
-            and before.round != report.round
-            and goes_back(before.state, report.state)
-            and not report.comment
-        ):
+        if before is not None and goes_back(before.state, report.state) and not report.comment:
             problems.append(
                 Problem(
                     report.where,

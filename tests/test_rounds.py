@@ -343,6 +343,22 @@ def test_a_template_returned_as_it_was_keeps_the_states(catalog: Catalog, tmp_pa
     )
 
 
+def test_the_template_prefills_the_most_recent_earlier_state(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    _write(tmp_path, "2019.csv", HEADER + "bildung.sprache.kurse;beschlossen;;;;\n")
+    _write(tmp_path, "2021.csv", HEADER + "bildung.sprache.kurse;in Umsetzung;;;;\n")
+    _write(tmp_path, "2023.csv", HEADER + "bildung.sprache.kurse;umgesetzt;;;;\n")
+    # a frame in any order: the latest round before 2023 wins, 2023 itself is no earlier round
+    reports = read_reports(catalog, tmp_path).reverse()
+    out = write_template(catalog, reports, "2023", tmp_path / "v.xlsx", owner="Fachbereich Schule")
+    row = next(
+        openpyxl.load_workbook(out)["Fachbereich Schule"].iter_rows(min_row=2, values_only=True)
+    )
+    assert row[0] == "bildung.sprache.kurse"
+    assert row[5:7] == ("in Umsetzung", "in Umsetzung")
+
+
 def test_the_owner_filter_and_its_mistakes(catalog: Catalog, tmp_path: Path) -> None:
     empty = pl.DataFrame(schema=REPORT_SCHEMA)
     out = write_template(
