@@ -55,7 +55,7 @@ class Manifest(Strict):
 
 def load(data_dir: Path) -> Manifest:
     """Read `<data_dir>/sources.toml`; every problem at once, and every listed file must exist."""
-    path = data_dir / "sources.toml"
+    path = data_dir / MANIFEST
     file = display_name(path)
     try:
         data = path.read_bytes()
@@ -151,13 +151,27 @@ def header_table_code(path: Path) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+MANIFEST = "sources.toml"
+
+
+def _own_manifest(path: Path, data_dir: Path) -> bool:
+    """Whether a folder between data_dir and the file has a sources.toml of its own."""
+    folder = path.parent
+    while folder != data_dir and data_dir in folder.parents:
+        if (folder / MANIFEST).is_file():
+            return True
+        folder = folder.parent
+    return False
+
+
 # Folders under data/ that are inputs of their own, not data files of sources.toml.
 OTHER_INPUTS = ("massnahmen", "rounds")
 
 
 def unlisted_files(manifest: Manifest, data_dir: Path) -> list[str]:
     """Data files in the folder that no entry describes: they are not loaded, which may surprise.
-    The owners' round reports (massnahmen/) and closed rounds (rounds/) have their own readers."""
+    The owners' round reports (massnahmen/) and closed rounds (rounds/) have their own readers,
+    and a sub-folder with its own sources.toml is another municipality's data (data/laatzen/)."""
     listed = {(data_dir / s.file).resolve() for s in manifest.sources}
     found = [
         p
@@ -166,5 +180,6 @@ def unlisted_files(manifest: Manifest, data_dir: Path) -> list[str]:
         and p.suffix.lower() in {".csv", ".zip"}
         and p.resolve() not in listed
         and p.relative_to(data_dir).parts[0] not in OTHER_INPUTS
+        and not _own_manifest(p, data_dir)
     ]
     return [str(p.relative_to(data_dir)) for p in found]

@@ -150,6 +150,23 @@ def test_unlisted_file_is_a_warning(data_dir: Path) -> None:
     assert any("raw/neu.csv: not described in sources.toml" in w for w in inputs.warnings)
 
 
+def test_round_reports_and_another_towns_folder_are_not_unlisted_files(data_dir: Path) -> None:
+    """massnahmen/ has its own reader, and a sub-folder with its own sources.toml is another
+    municipality's data: neither is a data file the manifest forgot."""
+    other = data_dir / "laatzen"
+    (other / "raw").mkdir(parents=True)
+    (other / "sources.toml").write_text("", encoding="utf-8")
+    (other / "raw" / "x.csv").write_text("x", encoding="utf-8")
+    (data_dir / "loose").mkdir()
+    (data_dir / "loose" / "y.csv").write_text("y", encoding="utf-8")
+    assert (data_dir / "massnahmen" / "2021.csv").is_file()
+    inputs = load.gather(ROOT / "indicators.toml", data_dir)
+    unlisted = [w for w in inputs.warnings if "not described in sources.toml" in w]
+    assert [w.rsplit("/data/", 1)[-1] for w in unlisted] == [
+        "loose/y.csv: not described in sources.toml, so not loaded"
+    ]
+
+
 def test_changes_since_the_previous_build(data_dir: Path) -> None:
     link = data_dir / "warehouse.duckdb"
     load.build(ROOT / "indicators.toml", data_dir, link)
