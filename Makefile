@@ -72,4 +72,4 @@ fuzz: install
 	$(PY) scripts/fuzz.py --per-format $(FUZZ_N)
 
 clean:
-	rm -rf $(VENV) data/warehouse*
+	rm -rf $(VENV) data/warehouse* data/.warehouse* data/*/warehouse* data/*/.warehouse*
