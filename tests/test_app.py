@@ -153,14 +153,12 @@ def test_field_deep_link(monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Pat
 
 
 def test_measures_filter(monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path) -> None:
-    # The shipped test copy holds no owners' reports: every measure stands at "keine Meldung".
     at = _app(monkeypatch, shipped_warehouse, "app_pages/massnahmen.py")
-    at.multiselect[2].select("keine Meldung").run()
-    assert len(at.dataframe[0].value) == 6
-    assert "**6 von 6 Maßnahmen**" in _text(at)
-    at.multiselect[2].unselect("keine Meldung").select("gestrichen").run()
-    assert not at.dataframe
-    assert "Keine Maßnahme entspricht dieser Auswahl." in at.info[0].value
+    at.multiselect[2].select("gestrichen").run()
+    assert at.dataframe[0].value["Maßnahme"].tolist() == [
+        "Tiny-Houses – Wohnprojekt für junge Menschen"
+    ]
+    assert "**1 von 6 Maßnahmen** entsprechen der Auswahl." in _text(at)
 
 
 def test_rebuild_is_shown_on_the_next_view(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
