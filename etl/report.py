@@ -683,6 +683,19 @@ def synopsis(con: duckdb.DuckDBPyConnection, rounds: Iterable[str] | None = None
 SYNOPSIS_KEYS = ("field_id", "field", "goal_id", "goal", "sample")
 
 
+SYNOPSIS_NOTE = (
+    "Status der Wirkung je Ziel in jeder abgeschlossenen Runde (Symbole wie in der Legende im "
+    "Überblick; –: das Ziel gab es in der Runde noch nicht; „Beispieldaten“: der Status dieser "
+    "Runde beruht ganz oder teilweise auf erfundenen Zahlen)."
+)
+
+
+def synopsis_goal(row: dict, on_sample: set[str]) -> str:
+    """A synopsis row's goal with its marks: an invented goal, a status on sample data."""
+    text = row["goal"] + (f" [{SAMPLE_GOAL}]" if row["sample"] else "")
+    return text + (f" ({ui.SAMPLE})" if row["goal_id"] in on_sample else "")
+
+
 def synopsis_rounds(frame: pl.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in SYNOPSIS_KEYS]
 
@@ -852,9 +865,15 @@ def change_rows(report: Report) -> list[dict[str, str]]:
             before, after = implementation_label(before), implementation_label(after)
         elif r["kind"] == "neu" and r["object"] != "Maßnahme":
             after = status_label(after)
+        if r["kind"] == "neu":
+            kind = f"{r['object']} neu"
+        elif r["kind"] == "Status":
+            kind = f"Status ({r['object']})"
+        else:
+            kind = r["kind"]
         out.append(
             {
-                "Art": r["kind"] if r["kind"] != "neu" else f"{r['object']} neu",
+                "Art": kind,
                 "Gegenstand": r["object"],
                 "Titel": r["title"],
                 "vorher": before or "–",
@@ -1130,7 +1149,7 @@ def render_pdf(report: Report, out: Path) -> Path:
         pdf.ln(7)
 
     def table(
-        rows: list[list[str]],
+        rows: Sequence[list[str] | str],
         widths: Sequence[float],
         levels: dict[tuple[int, int], str] | None = None,
         size: float = 8.5,
@@ -1150,6 +1169,13 @@ def render_pdf(report: Report, out: Path) -> Path:
         ) as t:
             for i, row in enumerate(rows):
                 r = t.row()
+                if isinstance(row, str):  # a group's heading across the whole table
+                    r.cell(
+                        row,
+                        colspan=len(widths),
+                        style=FontFace(emphasis="BOLD", fill_color=(245, 245, 245)),
+                    )
+                    continue
                 for j, cell in enumerate(row):
                     level = (levels or {}).get((i, j))
                     if level:
@@ -1260,22 +1286,25 @@ def render_pdf(report: Report, out: Path) -> Path:
 
     # Synopsis
     section("3 Synopse der Berichtsrunden", room=80)
-    text(
-        "Status der Wirkung je Ziel in jeder abgeschlossenen Runde (Symbole wie in der Legende "
-        "im Überblick; – : Ziel gab es in der Runde noch nicht)."
-    )
+    text(SYNOPSIS_NOTE)
     pdf.ln(1)
     ids = synopsis_rounds(report.synopsis)
-    rows = [["Ziel", *ids]]
+    on_sample = {g.id for g in report.goals if g.uses_sample}
+    rows: list[list[str] | str] = [["Ziel", *ids]]
     levels = {}
-    for i, r in enumerate(report.synopsis.iter_rows(named=True), start=1):
+    field = None
+    for r in report.synopsis.iter_rows(named=True):
+        if r["field"] != field:
+            field = r["field"]
+            rows.append(f"Handlungsfeld {field}")
+        i = len(rows)
         cells = []
         for j, round_id in enumerate(ids, start=1):
             status = r[round_id]
             cells.append("–" if status is None else f"{symbol(status)} {status}")
             if status is not None:
                 levels[(i, j)] = level_of(status)
-        rows.append([r["goal"] + (f" [{SAMPLE_GOAL}]" if r["sample"] else ""), *cells])
+        rows.append([synopsis_goal(r, on_sample), *cells])
     width = max(20.0, min(40.0, 100 / max(len(ids), 1)))
     table(rows, (pdf.epw - width * len(ids), *([width] * len(ids))), levels, size=7.5)
 
@@ -1689,7 +1718,7 @@ def render_xlsx(report: Report, out: Path) -> Path:
     )
     ids = synopsis_rounds(report.synopsis)
     syn_rows = [
-        [r["field"], r["goal"] + (f" [{SAMPLE_GOAL}]" if r["sample"] else "")]
+        [r["field"], synopsis_goal(r, {g.id for g in report.goals if g.uses_sample})]
         + [None if r[i] is None else f"{symbol(r[i])} {r[i]}" for i in ids]
         for r in report.synopsis.iter_rows(named=True)
     ]
@@ -1803,6 +1832,8 @@ def render_html(report: Report, out: Path) -> Path:
         changes=change_rows(report),
         rounds=synopsis_rounds(report.synopsis),
         synopsis=list(report.synopsis.iter_rows(named=True)),
+        synopsis_note=SYNOPSIS_NOTE,
+        on_sample={g.id for g in report.goals if g.uses_sample},
         # Built from escaped parts by _method_html.
         method=Markup(_method_html(report.method)),
         status_label=status_label,
