@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.catalog import MEASURE_STATES, Catalog, Measure, Round
 from etl.errors import Problem, RoundFileError, did_you_mean, named, quoted
@@ -202,8 +207,6 @@ class _Table:
         key = named(self.header[index]) if index < len(self.header) else "?"
         if self.sheet is None:
             return f'{index + 1} ("{key}")'
-        from openpyxl.utils import get_column_letter
-
         return f'{get_column_letter(index + 1)} ("{key}")'
 
 
@@ -238,17 +241,12 @@ def read_reports(catalog: Catalog, data_dir: Path) -> pl.DataFrame:
             continue
         tables = _read_file(path, f"{FOLDER}/{path.name}", problems)
         reports.extend(_reports_of(tables, round_, catalog, problems))
-    _check_history(reports, catalog, problems)
+    _check_history(reports, problems)
     if problems:
         raise RoundFileError(problems)
     return pl.DataFrame(
-        [
-            {name: getattr(report, name) for name in REPORT_SCHEMA if name != "is_sample"}
-            | {"is_sample": report.is_sample}
-            for report in reports
-        ],
+        [{name: getattr(report, name) for name in REPORT_SCHEMA} for report in reports],
         schema=REPORT_SCHEMA,
-        orient="row",
     )
 
 
@@ -386,8 +384,6 @@ def _read_csv(data: bytes, file: str, problems: list[Problem]) -> _Table | None:
 
 
 def _read_xlsx(data: bytes, file: str, problems: list[Problem]) -> list[_Table]:
-    from openpyxl import load_workbook
-
     try:
         # openpyxl warns about parts of a workbook it drops on reading (data validation
         # extensions, unknown styles); none of them holds a value we read.
@@ -419,7 +415,17 @@ def _read_xlsx(data: bytes, file: str, problems: list[Problem]) -> list[_Table]:
                         )
                     )
             book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+    # What a damaged or foreign file makes openpyxl raise: not a ZIP, a missing part, XML that
+    # does not parse (ParseError is a SyntaxError), a value of the wrong type.
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        TypeError,
+        SyntaxError,
+    ) as exc:
         problems.append(
             Problem(
                 file,
@@ -636,7 +642,7 @@ class _Row:
         return None
 
 
-def _check_history(reports: list[_Report], catalog: Catalog, problems: list[Problem]) -> None:
+def _check_history(reports: list[_Report], problems: list[Problem]) -> None:
     """Each measure once per round; a state that goes back says why (`reports` in round order)."""
     first: dict[tuple[str, str], _Report] = {}
     last: dict[str, _Report] = {}
@@ -741,11 +747,6 @@ def write_template(
     """Write the XLSX the owners fill in for round `round_id`: "Anleitung", then one sheet per
     owner with a row per measure, `stand` pre-filled with the state of the most recent earlier
     round (so an owner with nothing new returns the file as it is). Returns `out`."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     declared = [r.id for r in catalog.rounds]
     if round_id not in declared:
         raise RoundFileError(
