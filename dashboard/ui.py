@@ -554,13 +554,13 @@ def closed_round_rows(rounds: list[dict]) -> list[dict]:
         {
             "Runde": r["round"],
             "Titel": r["title"],
+            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
             "Stichtag": date(r["date"]),
+            "Daten bis": str(r["data_until"]) if r["data_until"] is not None else "",
             "Abgeschlossen": local_time(r["closed_at"]),
             "Notiz": r["note"] or "",
-            "Daten bis": str(r["data_until"]) if r["data_until"] is not None else "",
             "Warehouse-Version": r["warehouse_file"] or "",
             "Katalog (SHA-256)": (r["catalogue_sha256"] or "")[:12] + "…",
-            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
         }
         for r in rounds
     ]
@@ -572,10 +572,10 @@ def declared_round_rows(rounds: list[dict]) -> list[dict]:
         {
             "Runde": r["id"],
             "Titel": r["title"],
+            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
             "Stichtag": date(r["date"]),
             "Meldungen": f"{r['reports']} gemeldet" if r["reported"] else "keine Meldung",
             "abgeschlossen": yes_no(r["closed"]),
-            "Beispiel": SAMPLE_SHORT if r["is_sample"] else "",
             "Quelle": r["source"] or "",
         }
         for r in rounds
@@ -662,8 +662,14 @@ def round_goal_rows(goals: list[dict]) -> list[dict]:
     return rows
 
 
-def change_rows(changes: list[dict]) -> list[dict]:
-    """The changes between two rounds in German columns, statuses with their symbols."""
+def change_rows(changes: list[dict], *, sample: bool = False) -> list[dict]:
+    """The changes between two rounds in German columns, statuses with their symbols; where the
+    newer round's reports are invented (`sample`), what comes from them says "Beispiel".
+
+    >>> change_rows([{"kind": "Maßnahme", "object": "Maßnahme", "title": "AG",
+    ...     "before": "geplant", "after": "verzögert"}], sample=True)[0]["jetzt"]
+    'verzögert (Beispiel)'
+    """
     rows = []
     for c in changes:
         before, after = c["before"], c["after"]
@@ -672,7 +678,9 @@ def change_rows(changes: list[dict]) -> list[dict]:
             after = outcome_text(after)
         elif c["kind"] == "Umsetzungsstand":
             before = implementation_text(before) if before is not None else "–"
-            after = implementation_text(after)
+            after = implementation_text(after, sample=sample)
+        elif c["object"] == "Maßnahme" and sample and after is not None:
+            after = f"{after} ({SAMPLE_SHORT})"
         rows.append(
             {
                 "Art": c["kind"],

@@ -72,7 +72,21 @@ for field in queries.round_fields(db, choice).iter_rows(named=True):
             data_until=field["data_until"],
         )
         own = goals.filter(goals["field_id"] == field["id"])
-        st.dataframe(ui.round_goal_rows(own.to_dicts()), hide_index=True)
+        st.dataframe(
+            ui.round_goal_rows(own.to_dicts()),
+            hide_index=True,
+            height="content",
+            # Fixed widths: goal, status and Umsetzungsstand in view at 1280 px; the details
+            # beside them, a cut goal title shows whole on hover.
+            column_config={
+                "Ziel": st.column_config.TextColumn("Ziel", width=330),
+                "Status": st.column_config.TextColumn("Status", width=230),
+                "Umsetzungsstand": st.column_config.TextColumn("Umsetzungsstand", width=260),
+                "Umsetzung im Einzelnen": st.column_config.TextColumn(
+                    "Umsetzung im Einzelnen", width=420
+                ),
+            },
+        )
 
 st.header("Was hat sich geändert?")
 if previous is None:
@@ -85,7 +99,15 @@ else:
         st.caption(
             f"Gegenüber Runde {previous}: {ui.count(changes.height, 'Änderung', 'Änderungen')}"
         )
-        st.dataframe(ui.change_rows(changes.to_dicts()), hide_index=True)
+        st.dataframe(
+            ui.change_rows(changes.to_dicts(), sample=info["is_sample"]),
+            hide_index=True,
+            column_config={
+                "Titel": st.column_config.TextColumn("Titel", width=330),
+                "vorher": st.column_config.TextColumn("vorher", width=230),
+                "jetzt": st.column_config.TextColumn("jetzt", width=230),
+            },
+        )
 
 st.header("Synopse: alle Ziele über die Runden")
 samples = set(closed.filter(closed["is_sample"])["round"].to_list())
@@ -99,8 +121,10 @@ st.caption(
 st.dataframe(
     rows,
     hide_index=True,
+    height="content",
     column_config={
-        "Ziel": st.column_config.TextColumn("Ziel", width="large"),
+        "Handlungsfeld": st.column_config.TextColumn("Handlungsfeld", width=150),
+        "Ziel": st.column_config.TextColumn("Ziel", width=400),
         **{h: st.column_config.TextColumn(h, width="medium") for h in heads},
     },
 )

@@ -52,7 +52,14 @@ st.dataframe(
         "Beispiel",
         "Quelle",
     ],
-    column_config={"Fällig": st.column_config.NumberColumn(format="%d")},
+    # Fixed widths: the states of every round stay in view at 1280 px; a cut title shows whole
+    # on hover.
+    column_config={
+        "Maßnahme": st.column_config.TextColumn("Maßnahme", width=300),
+        "Stand": st.column_config.TextColumn("Stand", width=240),
+        **{r: st.column_config.TextColumn(r, width=150) for r in round_columns},
+        "Fällig": st.column_config.NumberColumn(format="%d"),
+    },
 )
 if rounds.height:
     st.caption(

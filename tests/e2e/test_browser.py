@@ -28,6 +28,7 @@ HEADINGS = {
         "Anteil der Neueinstellungen mit Migrationshintergrund"
     ),
     "massnahmen": "Maßnahmen",
+    "berichtsrunde": "Berichtsrunde",
     "datenstand": "Datenstand",
     "methodik": "Wie wird der Status berechnet?",
 }
