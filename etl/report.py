@@ -27,10 +27,10 @@ import polars as pl
 
 from dashboard import charts, ui
 from etl import progress
-from etl.errors import EtlError, Problem
+from etl.errors import EtlError, Problem, quoted
 
 FORMATS = ("pdf", "xlsx", "html")
-CLOSE_COMMAND = 'python -m etl round close <Runde> --note "…"'
+CLOSE_COMMAND = 'python -m etl round close ROUND --note "…"'
 
 
 class ReportError(EtlError):
@@ -257,17 +257,24 @@ def closed_rounds(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return _rows(con, "SELECT * FROM rounds ORDER BY date, round")
 
 
+def _database(con: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse file a message names."""
+    found = _rows(
+        con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    )
+    return Path(found[0]["path"]).name if found and found[0]["path"] else "warehouse"
+
+
 def _round_info(con: duckdb.DuckDBPyConnection, round_id: str) -> tuple[RoundInfo, str | None]:
     found = closed_rounds(con)
     ids = [r["round"] for r in found]
     if round_id not in ids:
-        said = ", ".join(ids) if ids else "keine"
         raise ReportError(
             [
                 Problem(
-                    "warehouse",
-                    f'Runde "{round_id}" ist nicht abgeschlossen (abgeschlossene Runden: {said}); '
-                    f"eine Runde abschließen: {CLOSE_COMMAND}, danach neu bauen",
+                    _database(con),
+                    f"round {quoted(round_id)} is not closed in this warehouse (closed rounds: "
+                    f"{', '.join(ids) or 'none'}); close one with: {CLOSE_COMMAND}",
                     entry="rounds",
                 )
             ]

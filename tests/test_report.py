@@ -67,14 +67,17 @@ def test_unknown_round_names_the_closed_ones(con: duckdb.DuckDBPyConnection) -> 
         report.load_round(con, "2030")
     message = str(caught.value)
     assert isinstance(caught.value, EtlError)
-    assert '"2030"' in message
-    assert "2021, 2024" in message
+    assert 'round "2030" is not closed' in message
+    assert "(closed rounds: 2021, 2024)" in message
     assert "python -m etl round close" in message
 
 
 def test_no_closed_round_at_all(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
-    with pytest.raises(report.ReportError, match="abgeschlossene Runden: keine"):
+    with pytest.raises(
+        report.ReportError,
+        match=r"empty.duckdb: rounds: round \"2024\" is not closed .*closed rounds: none",
+    ):
         report.load_round(con, "2024")
 
 
