@@ -1038,12 +1038,19 @@ def chart_png(ind: Indicator, town: str, *, dpi: int = 150) -> bytes:
         ax.plot(
             trend[0], trend[1], color=green, linestyle=":", linewidth=1.2, label="Trend (linear)"
         )
+    # The years drawn and no more: with one value matplotlib would span a century around it.
+    years = [*xs, *(y for y in (ind.baseline_period, ind.target_year) if y is not None)]
+    if years:
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
     digits = ui.decimals_for(ind.unit)
     # Whole ticks without decimals (9.500, not 9.500,0); others as the unit shows its values.
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda v, _: ui.number(v, 0 if float(v).is_integer() else max(digits, 1)))
     )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    if years and max(years) - min(years) < 8:
+        ax.set_xticks(range(min(years), max(years) + 1))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v)}"))
     if ind.unit == "%":
         ax.set_ylim(bottom=0)
