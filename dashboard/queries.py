@@ -367,13 +367,15 @@ def source_table(db: str, indicator_id: str | None = None) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def closed_rounds(db: str) -> pl.DataFrame:
-    """The closed rounds, newest first."""
+    """The closed rounds, newest first, each with the committee it reports to as it froze it."""
     return _run(
         db,
         """
-        SELECT round, title, date, closed_at, note, warehouse_file, warehouse_built_at,
-               catalogue_sha256, code_version, is_sample, data_until
-        FROM rounds ORDER BY date DESC, round DESC
+        SELECT r.round, r.title, r.date, r.closed_at, r.note, r.warehouse_file,
+               r.warehouse_built_at, r.catalogue_sha256, r.code_version, r.is_sample,
+               r.data_until, m.committee
+        FROM rounds r LEFT JOIN round_municipality m ON m.round = r.round
+        ORDER BY r.date DESC, r.round DESC
         """,
     )
 

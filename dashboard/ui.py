@@ -621,6 +621,8 @@ def round_facts(info: dict) -> str:
     if info["data_until"] is not None:
         line += f" · **Daten bis:** {info['data_until']}"
     lines = [line]
+    if info.get("committee"):
+        lines.append(f"- **Bericht an:** {md(info['committee'], one_line=True)}")
     if info["note"]:
         lines.append(f"- **Notiz:** {md(info['note'], one_line=True)}")
     lines.append(f"- **eingefroren aus:** {md(info['warehouse_file'])}")

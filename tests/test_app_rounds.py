@@ -122,6 +122,10 @@ def test_berichtsrunde_deep_link_to_the_first_round(
     assert "Dies ist die erste abgeschlossene Runde" in text
     assert "**Daten bis:** 2021" in text
     assert "**Notiz:** nachträglich" in text
+    # the committee as the round froze it (indicators.toml), catalogue text escaped
+    assert "**Bericht an:** Ausschuss für Integration, Europa und Internationale Kooperation" in (
+        text.replace("\\", "")
+    )
     assert not any(m.startswith(ui.EXAMPLE_MARK) for m in _markdown(at))
     synopsis = at.main.dataframe[-1].value
     assert list(synopsis.columns) == ["Handlungsfeld", "Ziel", "Runde 2021"]
