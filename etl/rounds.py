@@ -256,7 +256,7 @@ def _round_files(catalog: Catalog, folder: Path, problems: list[Problem]) -> dic
     if not folder.is_dir():
         return {}
     declared = [r.id for r in catalog.rounds]
-    shown = ", ".join(declared) or "none"
+    shown = ", ".join(declared) or "none; declare the round as [[round]] with id, title and date"
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         # Hidden files, Excel's lock file of an open workbook (~$2024.xlsx) and notes are no
