@@ -27,7 +27,15 @@ from etl.readers._common import decode
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
-PAGES = ["uebersicht", "handlungsfeld", "indikator", "massnahmen", "datenstand", "methodik"]
+PAGES = [
+    "uebersicht",
+    "handlungsfeld",
+    "indikator",
+    "massnahmen",
+    "berichtsrunde",
+    "datenstand",
+    "methodik",
+]
 TARGETS = {
     "build_over_floor": ("<=", 1.5),
     "peer_over_build": (">=", 5.0),

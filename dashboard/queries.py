@@ -18,13 +18,14 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from etl import progress, report
+import vocabulary
+from dashboard import report
 
 ROOT = Path(__file__).resolve().parent.parent
 # Tests and a second municipality point the dashboard at another warehouse with this variable.
 DB_ENV = "WIR_MONITOR_DB"
 # A measure no round has a report for yet.
-NO_REPORT = progress.UMSETZUNG_KEINE_MELDUNG
+NO_REPORT = vocabulary.UMSETZUNG_KEINE_MELDUNG
 
 
 class NoWarehouse(Exception):
@@ -437,7 +438,7 @@ def round_fields(db: str, round_id: str) -> pl.DataFrame:
     )
 
 
-# The changes, the synopsis and the report files come from etl/report.py, on this connection,
+# The changes, the synopsis and the report files come from dashboard/report.py, on this connection,
 # so that the page says what the report handed to the committee says.
 @st.cache_data(show_spinner=False)
 def synopsis(db: str, rounds: list[str]) -> pl.DataFrame:

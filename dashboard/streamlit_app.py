@@ -8,7 +8,7 @@ import logging
 # sessions importing a heavy module at the same moment (plotly importing pandas while another
 # thread imports pandas directly) got a partially initialised module: "module 'pandas' has no
 # attribute 'Series'" on a fresh server.
-import fpdf  # noqa: F401  (etl.report, behind the report downloads, imports these lazily)
+import fpdf  # noqa: F401  (dashboard.report, behind the report downloads, imports these lazily)
 import jinja2  # noqa: F401
 import matplotlib.backends.backend_agg
 import matplotlib.figure  # noqa: F401

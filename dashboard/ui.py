@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from etl import catalog, progress
+import vocabulary
 
 # Status is never shown by colour alone: every level has an icon and the status word beside it.
 # Blue and orange are the pair colour-blind readers tell apart best (Okabe–Ito).
@@ -405,22 +405,22 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
 # --- Umsetzungsstand: the second kind of status, from the measures, never mixed with the outcome.
 # Its own icons (tasks, not trends) and its own symbols, so that a reader never takes one for the
 # other; the status word always says "Umsetzung".
-# The symbols for table cells are the report's (etl/report.py): ■ in plan, ◧ partly, □ not.
+# The symbols for table cells are the report's (dashboard/report.py): ■ in plan, ◧ partly, □ not.
 IMPLEMENTATION = {
-    progress.UMSETZUNG_ABGESCHLOSSEN: (":material/task_alt:", "blue", "■", "abgeschlossen"),
-    progress.UMSETZUNG_IM_PLAN: (":material/play_circle:", "blue", "■", "im Plan"),
-    progress.UMSETZUNG_TEILWEISE: (":material/rule:", "orange", "◧", "teilweise im Plan"),
-    progress.UMSETZUNG_NICHT: (":material/block:", "red", "□", "nicht im Plan"),
-    progress.UMSETZUNG_KEINE_MELDUNG: (":material/pending:", "gray", "–", "ohne Meldung"),
-    progress.ALLE_GESTRICHEN: (":material/do_not_disturb_on:", "gray", "–", "alle gestrichen"),
-    progress.KEINE_MASSNAHME: (":material/remove:", "gray", "–", "ohne Maßnahme"),
+    vocabulary.UMSETZUNG_ABGESCHLOSSEN: (":material/task_alt:", "blue", "■", "abgeschlossen"),
+    vocabulary.UMSETZUNG_IM_PLAN: (":material/play_circle:", "blue", "■", "im Plan"),
+    vocabulary.UMSETZUNG_TEILWEISE: (":material/rule:", "orange", "◧", "teilweise im Plan"),
+    vocabulary.UMSETZUNG_NICHT: (":material/block:", "red", "□", "nicht im Plan"),
+    vocabulary.UMSETZUNG_KEINE_MELDUNG: (":material/pending:", "gray", "–", "ohne Meldung"),
+    vocabulary.ALLE_GESTRICHEN: (":material/do_not_disturb_on:", "gray", "–", "alle gestrichen"),
+    vocabulary.KEINE_MASSNAHME: (":material/remove:", "gray", "–", "ohne Maßnahme"),
 }
 SAMPLE_SHORT = "Beispiel"
 EXAMPLE_MARK = f":violet-badge[:material/science: {SAMPLE_SHORT}]"
 # The states a measure owner reports, in their order; a measure without a report has none.
-MEASURE_STATES = catalog.MEASURE_STATES
-NO_REPORT = progress.UMSETZUNG_KEINE_MELDUNG
-WEDER_NOCH = progress.WEDER_NOCH
+MEASURE_STATES = vocabulary.MEASURE_STATES
+NO_REPORT = vocabulary.UMSETZUNG_KEINE_MELDUNG
+WEDER_NOCH = vocabulary.WEDER_NOCH
 SMART = {
     "S/M": "spezifisch und messbar: ein Zielwert mit Quelle (beschlossen oder abgeleitet)",
     "M": "messbar: mindestens ein Indikator oder eine Maßnahme",
@@ -437,8 +437,8 @@ def implementation_markdown(status: str | None, *, sample: bool = False) -> str:
     ':blue-badge[:material/play_circle: Umsetzung im Plan] :violet-badge[:material/science: \
 Beispiel]'
     """
-    status = status or progress.KEINE_MASSNAHME
-    icon, colour, _, _ = IMPLEMENTATION.get(status, IMPLEMENTATION[progress.KEINE_MASSNAHME])
+    status = status or vocabulary.KEINE_MASSNAHME
+    icon, colour, _, _ = IMPLEMENTATION.get(status, IMPLEMENTATION[vocabulary.KEINE_MASSNAHME])
     text = f":{colour}-badge[{icon} {status}]"
     return f"{text} {EXAMPLE_MARK}" if sample else text
 
@@ -449,8 +449,8 @@ def implementation_text(status: str | None, *, sample: bool = False) -> str:
     >>> implementation_text("Umsetzung nicht im Plan"), implementation_text(None)
     ('□ Umsetzung nicht im Plan', '– keine Maßnahme erfasst')
     """
-    status = status or progress.KEINE_MASSNAHME
-    symbol = IMPLEMENTATION.get(status, IMPLEMENTATION[progress.KEINE_MASSNAHME])[2]
+    status = status or vocabulary.KEINE_MASSNAHME
+    symbol = IMPLEMENTATION.get(status, IMPLEMENTATION[vocabulary.KEINE_MASSNAHME])[2]
     return f"{symbol} {status}" + (f" ({SAMPLE_SHORT})" if sample else "")
 
 
@@ -465,9 +465,9 @@ def implementation_counts(statuses: list[str | None]) -> str:
     """
     tally = dict.fromkeys(IMPLEMENTATION, 0)
     for status in statuses:
-        tally[status or progress.KEINE_MASSNAHME] += 1
-    if tally[progress.KEINE_MASSNAHME] == len(statuses):
-        return f"Umsetzung: {progress.KEINE_MASSNAHME}"
+        tally[status or vocabulary.KEINE_MASSNAHME] += 1
+    if tally[vocabulary.KEINE_MASSNAHME] == len(statuses):
+        return f"Umsetzung: {vocabulary.KEINE_MASSNAHME}"
     parts = [(n, word) for s, (*_, word) in IMPLEMENTATION.items() if (n := tally[s])]
     first = f"{count(parts[0][0], 'Ziel', 'Ziele')} {parts[0][1]}"
     return "Umsetzung: " + " · ".join([first, *(f"{n} {word}" for n, word in parts[1:])])
@@ -635,8 +635,8 @@ def outcome_text(status: str | None) -> str:
     >>> outcome_text("auf Kurs"), outcome_text(None)
     ('✓ auf Kurs', '○ nicht bewertbar')
     """
-    level = progress.LEVEL.get(status or "", "offen")
-    return f"{SYMBOL[level]} {status or progress.NICHT_BEWERTBAR}"
+    level = vocabulary.LEVEL.get(status or "", "offen")
+    return f"{SYMBOL[level]} {status or vocabulary.NICHT_BEWERTBAR}"
 
 
 def round_goal_rows(goals: list[dict]) -> list[dict]:

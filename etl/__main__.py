@@ -214,7 +214,8 @@ def _close_round(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import duckdb
 
-    from etl import report
+    # The report is a view of the warehouse, like the dashboard's pages, and lives beside them.
+    from dashboard import report
 
     if not args.db.exists():
         raise EtlError(
@@ -223,6 +224,8 @@ def _report(args: argparse.Namespace) -> int:
     con = duckdb.connect(str(args.db.resolve()), read_only=True)
     try:
         out = report.write(con, args.round_id, args.fmt, args.out)
+    except report.ReportError as exc:
+        raise EtlError([Problem(exc.where, exc.message)]) from None
     finally:
         con.close()
     print(f"wrote {out}")

@@ -32,18 +32,8 @@ from etl.validation import (
     one,
     toml_limit_problem,
 )
+from vocabulary import PARITY
 
-# The states an owner reports for a measure in a round (data/massnahmen/<round>.csv). Their
-# order is the order of progress; "verzögert" stands level with "in Umsetzung" and "gestrichen"
-# ends a measure: a later round that goes back needs a comment (etl/rounds.py).
-MEASURE_STATES = (
-    "geplant",
-    "beschlossen",
-    "in Umsetzung",
-    "verzögert",
-    "umgesetzt",
-    "gestrichen",
-)
 MeasureState = Literal[
     "geplant", "beschlossen", "in Umsetzung", "verzögert", "umgesetzt", "gestrichen"
 ]
@@ -82,7 +72,6 @@ class FieldOfAction(Strict):
 # "assumed": set by the analyst where no paper gives one. Only adopted and derived targets decide a
 # status; an assumed one is drawn and labelled, never judged against (docs/progress.md).
 TargetKind = Literal["adopted", "derived", "assumed"]
-TARGET_KINDS = ("adopted", "derived", "assumed")
 
 
 class Goal(Strict):
@@ -173,10 +162,6 @@ ASSUMED_PARITY_SOURCE = (
     "Annahme der Statistikstelle: Parität bis zum Fälligkeitsjahr des Ziels "
     "(kein Beschluss nennt einen Zielwert)"
 )
-
-
-KINDS = ("level", "share", "gap", "parity")
-PARITY = {"gap": 0.0, "parity": 1.0}
 
 
 Concept = Literal[

@@ -163,17 +163,16 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
                 problems.extend(exc.problems)
                 continue
             hashes[source.id] = hashlib.sha256(path.read_bytes()).hexdigest()
-    reports = None
-    if catalog is not None:
-        try:
-            reports = rounds.read_reports(catalog, data_dir)
-        except EtlError as exc:
-            problems.extend(exc.problems)
-    if problems or catalog is None or manifest is None or reports is None:
-        raise EtlError(problems)
+    if problems or catalog is None or manifest is None:
+        raise EtlError(problems + _round_problems(catalog, data_dir))
     observations = pl.concat(frames) if frames else pl.DataFrame(schema=readers.TIDY_SCHEMA)
     parts = compute.partition(observations)
     problems.extend(compute.check_series(catalog, parts, {s.id for s in manifest.sources}))
+    # The owners' reports are checked whatever else is wrong: check lists all problems at once.
+    try:
+        reports = rounds.read_reports(catalog, data_dir)
+    except EtlError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise EtlError(problems)
     # Computed here, once, so that check warns about what run would show.
@@ -183,6 +182,16 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
     return Inputs(
         catalog, manifest, observations, hashes, warnings, parts, values, reports, data_dir
     )
+
+
+def _round_problems(catalog: Catalog | None, data_dir: Path) -> list[Problem]:
+    if catalog is None:
+        return []
+    try:
+        rounds.read_reports(catalog, data_dir)
+    except EtlError as exc:
+        return exc.problems
+    return []
 
 
 def _round_warnings(catalog: Catalog, reports: pl.DataFrame) -> list[str]:

@@ -31,48 +31,36 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from etl.catalog import KINDS, MEASURE_STATES, PARITY, TARGET_KINDS, Catalog, Measure, Round
-
-ZIEL_ERREICHT = "Ziel erreicht"
-AUF_KURS = "auf Kurs"
-DEUTLICHER_FORTSCHRITT = "deutlicher Fortschritt"
-MAESSIGER_FORTSCHRITT = "mäßiger Fortschritt"
-UNZUREICHENDER_FORTSCHRITT = "unzureichender Fortschritt"
-LEICHTE_VERSCHLECHTERUNG = "leichte Verschlechterung"
-FALSCHE_RICHTUNG = "Entwicklung in falsche Richtung"
-DEUTLICHE_VERSCHLECHTERUNG = "deutliche Verschlechterung"
-NICHT_BEWERTBAR = "nicht bewertbar"
-KONTEXT = "Kontextindikator"
-KEIN_INDIKATOR = "kein Indikator hinterlegt"
-
-# Best first. A goal or field takes the worst status among its assessed parts (docs/progress.md).
-ORDER = (
-    ZIEL_ERREICHT,
+from etl.catalog import Catalog, Measure, Round
+from vocabulary import (
+    ALL_STATUSES,
+    ALLE_GESTRICHEN,
     AUF_KURS,
-    DEUTLICHER_FORTSCHRITT,
-    MAESSIGER_FORTSCHRITT,
-    UNZUREICHENDER_FORTSCHRITT,
-    LEICHTE_VERSCHLECHTERUNG,
-    FALSCHE_RICHTUNG,
     DEUTLICHE_VERSCHLECHTERUNG,
+    DEUTLICHER_FORTSCHRITT,
+    FALSCHE_RICHTUNG,
+    KEIN_INDIKATOR,
+    KEINE_MASSNAHME,
+    KINDS,
+    KONTEXT,
+    LEICHTE_VERSCHLECHTERUNG,
+    LEVEL,
+    MAESSIGER_FORTSCHRITT,
+    MEASURE_STATES,
+    NICHT_BEWERTBAR,
+    ORDER,
+    PARITY,
+    TARGET_KINDS,
+    UMSETZUNG_ABGESCHLOSSEN,
+    UMSETZUNG_IM_PLAN,
+    UMSETZUNG_KEINE_MELDUNG,
+    UMSETZUNG_NICHT,
+    UMSETZUNG_TEILWEISE,
+    UNZUREICHENDER_FORTSCHRITT,
+    WEDER_NOCH,
+    ZIEL_ERREICHT,
+    column_name,
 )
-NOT_ASSESSED = (NICHT_BEWERTBAR, KONTEXT, KEIN_INDIKATOR)
-ALL_STATUSES = ORDER + NOT_ASSESSED
-
-# The four steps the overview shows beside the words: on track, slow, wrong direction, no data.
-LEVEL = {
-    ZIEL_ERREICHT: "gut",
-    AUF_KURS: "gut",
-    DEUTLICHER_FORTSCHRITT: "gut",
-    MAESSIGER_FORTSCHRITT: "langsam",
-    UNZUREICHENDER_FORTSCHRITT: "langsam",
-    LEICHTE_VERSCHLECHTERUNG: "falsch",
-    FALSCHE_RICHTUNG: "falsch",
-    DEUTLICHE_VERSCHLECHTERUNG: "falsch",
-    NICHT_BEWERTBAR: "offen",
-    KONTEXT: "offen",
-    KEIN_INDIKATOR: "offen",
-}
 
 DIRECTIONS = ("up", "down")
 
@@ -506,17 +494,6 @@ def summarise(statuses: Sequence[str], what: str = "Indikatoren") -> tuple[str, 
 # --- the warehouse tables ------------------------------------------------------------------------
 
 
-def column_name(status: str) -> str:
-    """An ASCII column name for a status or measure state.
-
-    >>> column_name("mäßiger Fortschritt"), column_name("in Umsetzung")
-    ('maessiger_fortschritt', 'in_umsetzung')
-    """
-    ascii_name = status.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    ascii_name = ascii_name.replace("ß", "ss")
-    return ascii_name.replace("entwicklung in ", "").replace(" ", "_")
-
-
 # An indicator whose newest value lies more than this many years behind the newest data year of
 # the whole monitor says "Daten bis <Jahr>" beside its status: a status from 2016 figures must
 # not look as current as one from 2024 figures.
@@ -675,23 +652,6 @@ def _goal_progress(
 
 # --- Umsetzungsstand: a second kind of status, from the measures, never mixed with the outcome -
 
-WEDER_NOCH = "weder Indikator noch Maßnahme erfasst"
-UMSETZUNG_IM_PLAN = "Umsetzung im Plan"
-UMSETZUNG_TEILWEISE = "Umsetzung teilweise im Plan"
-UMSETZUNG_NICHT = "Umsetzung nicht im Plan"
-UMSETZUNG_ABGESCHLOSSEN = "Umsetzung abgeschlossen"
-UMSETZUNG_KEINE_MELDUNG = "keine Meldung"
-KEINE_MASSNAHME = "keine Maßnahme erfasst"
-ALLE_GESTRICHEN = "alle Maßnahmen gestrichen"
-IMPLEMENTATION_STATUSES = (
-    UMSETZUNG_ABGESCHLOSSEN,
-    UMSETZUNG_IM_PLAN,
-    UMSETZUNG_TEILWEISE,
-    UMSETZUNG_NICHT,
-    UMSETZUNG_KEINE_MELDUNG,
-    ALLE_GESTRICHEN,
-    KEINE_MASSNAHME,
-)
 # Still open and not yet late: on schedule while the due year has not passed.
 _OPEN = ("geplant", "beschlossen", "in Umsetzung")
 

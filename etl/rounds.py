@@ -31,9 +31,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from etl.catalog import MEASURE_STATES, Catalog, Measure, Round
+from etl.catalog import Catalog, Measure, Round
 from etl.errors import Problem, RoundFileError, did_you_mean, named, quoted
 from etl.readers._common import line_of_offset, one_line_end
+from vocabulary import MEASURE_STATES
 
 REPORT_SCHEMA: dict[str, pl.DataType] = {
     "measure_id": pl.String(),

@@ -145,7 +145,7 @@ def test_berichtsrunde_offers_the_report_in_three_formats(
         "Bericht als HTML",
     ]
     assert ui.report_file_name("2021", "pdf") == "Bericht_WIR-Monitor_Runde_2021.pdf"
-    # the file itself: the round's report from the warehouse, as etl.report writes it
+    # the file itself: the round's report from the warehouse, as dashboard.report writes it
     real = str(two_rounds.resolve())
     book = openpyxl.load_workbook(
         io.BytesIO(queries.round_report.__wrapped__(real, "2021", "xlsx"))

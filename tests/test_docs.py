@@ -47,3 +47,20 @@ def test_every_shipped_indicator_names_its_concept() -> None:
     mh = {i.id for i in catalog.indicators if i.concept == "Migrationshintergrund"}
     assert "verwaltung.neueinstellungen_mh_anteil" in mh
     assert "kontext.auslaenderanteil" not in mh
+
+
+def test_the_dashboard_never_imports_etl() -> None:
+    """DESIGN.md: the dashboard reads the warehouse only; the words both sides share live in
+    vocabulary/, and the report (a view of the warehouse) in dashboard/."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "dashboard").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "etl"]
+    assert found == []

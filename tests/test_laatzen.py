@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import pytest
 
+import vocabulary
 from etl import catalog as catalog_module
 from etl import progress
 from etl.__main__ import main
@@ -316,7 +317,7 @@ def test_a_round_file_reports_catalogue_measures_as_examples(
     assert rows[0] == ROUND_HEADER
     assert sorted(r[0] for r in rows[1:]) == sorted(m.id for m in catalog.measures)
     for massnahme, stand, fortschritt, kommentar, von, am in rows[1:]:
-        assert stand in catalog_module.MEASURE_STATES, massnahme
+        assert stand in vocabulary.MEASURE_STATES, massnahme
         assert fortschritt == "" or 0 <= int(fortschritt) <= 100, massnahme
         if stand == "umgesetzt":
             assert fortschritt in {"", "100"}, massnahme

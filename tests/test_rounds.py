@@ -15,10 +15,11 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from etl import catalog as catalog_module
-from etl.catalog import MEASURE_STATES, Catalog
+from etl.catalog import Catalog
 from etl.errors import EtlError, RoundFileError
 from etl.rounds import REPORT_SCHEMA, TEMPLATE_COLUMNS, read_reports, write_template
 from tests.conftest import ROOT, SAMPLES
+from vocabulary import MEASURE_STATES
 
 ROUNDS = SAMPLES / "rounds"
 PROBLEMS = ROUNDS / "with-problems"

@@ -5,7 +5,7 @@ state."""
 import streamlit as st
 
 from dashboard import queries, ui
-from etl.progress import column_name
+from vocabulary import column_name
 
 db = queries.current()
 region = queries.municipality(db)["region_code"]

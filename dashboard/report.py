@@ -25,16 +25,33 @@ from typing import Any
 import duckdb
 import polars as pl
 
+import vocabulary
 from dashboard import charts, ui
-from etl import progress
-from etl.errors import EtlError, Problem, quoted
 
 FORMATS = ("pdf", "xlsx", "html")
 CLOSE_COMMAND = 'python -m etl round close ROUND --note "…"'
 
 
-class ReportError(EtlError):
-    """A report cannot be written: the round is not closed in the warehouse, or a bad format."""
+class ReportError(Exception):
+    """A report cannot be written: the round is not closed in the warehouse, or a bad format.
+
+    `where` names the warehouse file or the output; the CLI prints it as one of its error lines.
+    """
+
+    def __init__(self, where: str, message: str) -> None:
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}")
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """A user's text (a round id from a link or the command line) in quotes, printable and short.
+
+    >>> print(quoted("2021"), quoted("20" + chr(10) + "21"))
+    "2021" "20?21"
+    """
+    shown = "".join(c if c.isprintable() else "?" for c in str(text)[:limit])
+    return f'"{shown}"' + ("…" if len(str(text)) > limit else "")
 
 
 # --- what a report holds ------------------------------------------------------------------------
@@ -178,13 +195,13 @@ FILL_COLOUR = {"gut": "#D6EAF5", "langsam": "#FBEBC8", "falsch": "#F8DCCB", "off
 # The Umsetzungsstand is a second kind of status, from the measures; it keeps its own symbols so
 # that it is never read as the outcome status.
 IMPLEMENTATION_LEVEL = {
-    progress.UMSETZUNG_ABGESCHLOSSEN: "gut",
-    progress.UMSETZUNG_IM_PLAN: "gut",
-    progress.UMSETZUNG_TEILWEISE: "langsam",
-    progress.UMSETZUNG_NICHT: "falsch",
-    progress.UMSETZUNG_KEINE_MELDUNG: "offen",
-    progress.ALLE_GESTRICHEN: "offen",
-    progress.KEINE_MASSNAHME: "offen",
+    vocabulary.UMSETZUNG_ABGESCHLOSSEN: "gut",
+    vocabulary.UMSETZUNG_IM_PLAN: "gut",
+    vocabulary.UMSETZUNG_TEILWEISE: "langsam",
+    vocabulary.UMSETZUNG_NICHT: "falsch",
+    vocabulary.UMSETZUNG_KEINE_MELDUNG: "offen",
+    vocabulary.ALLE_GESTRICHEN: "offen",
+    vocabulary.KEINE_MASSNAHME: "offen",
 }
 IMPLEMENTATION_SYMBOL = {"gut": "■", "langsam": "◧", "falsch": "□", "offen": "◇"}
 IMPLEMENTATION_WORDS = {
@@ -202,7 +219,7 @@ def level_of(status: str | None) -> str:
     >>> level_of("auf Kurs"), level_of("leichte Verschlechterung"), level_of(None)
     ('gut', 'falsch', 'offen')
     """
-    return progress.LEVEL.get(status or "", "offen")
+    return vocabulary.LEVEL.get(status or "", "offen")
 
 
 def symbol(status: str | None) -> str:
@@ -216,13 +233,13 @@ def symbol(status: str | None) -> str:
 
 def status_label(status: str | None) -> str:
     """Symbol and word: ``✓ auf Kurs``."""
-    return f"{symbol(status)} {status or progress.NICHT_BEWERTBAR}"
+    return f"{symbol(status)} {status or vocabulary.NICHT_BEWERTBAR}"
 
 
 def implementation_label(status: str | None) -> str:
     """Symbol and word of an Umsetzungsstand: ``■ Umsetzung im Plan``."""
     level = IMPLEMENTATION_LEVEL.get(status or "", "offen")
-    return f"{IMPLEMENTATION_SYMBOL[level]} {status or progress.UMSETZUNG_KEINE_MELDUNG}"
+    return f"{IMPLEMENTATION_SYMBOL[level]} {status or vocabulary.UMSETZUNG_KEINE_MELDUNG}"
 
 
 def implementation_level(status: str | None) -> str:
@@ -270,14 +287,9 @@ def _round_info(con: duckdb.DuckDBPyConnection, round_id: str) -> tuple[RoundInf
     ids = [r["round"] for r in found]
     if round_id not in ids:
         raise ReportError(
-            [
-                Problem(
-                    _database(con),
-                    f"round {quoted(round_id)} is not closed in this warehouse (closed rounds: "
-                    f"{', '.join(ids) or 'none'}); close one with: {CLOSE_COMMAND}",
-                    entry="rounds",
-                )
-            ]
+            f"{_database(con)}: rounds",
+            f"round {quoted(round_id)} is not closed in this warehouse (closed rounds: "
+            f"{', '.join(ids) or 'none'}); close one with: {CLOSE_COMMAND}",
         )
     at = ids.index(round_id)
     row = found[at]
@@ -333,7 +345,7 @@ def load_round(con: duckdb.DuckDBPyConnection, round_id: str) -> Report:
             if g["field_id"] != f["id"]:
                 continue
             s = goal_status.get(g["id"], {})
-            status = s.get("status") or progress.KEIN_INDIKATOR
+            status = s.get("status") or vocabulary.KEIN_INDIKATOR
             built_goals.append(
                 Goal(
                     id=g["id"],
@@ -347,7 +359,7 @@ def load_round(con: duckdb.DuckDBPyConnection, round_id: str) -> Report:
                     uses_sample=bool(s.get("uses_sample")),
                     data_until=s.get("data_until"),
                     implementation_status=s.get("implementation_status")
-                    or progress.UMSETZUNG_KEINE_MELDUNG,
+                    or vocabulary.UMSETZUNG_KEINE_MELDUNG,
                     implementation_reason=s.get("implementation_reason") or "",
                     implementation_is_sample=bool(s.get("implementation_is_sample")),
                     sample=bool(g.get("sample")),
@@ -356,7 +368,7 @@ def load_round(con: duckdb.DuckDBPyConnection, round_id: str) -> Report:
                 )
             )
         s = field_status.get(f["id"], {})
-        status = s.get("status") or progress.NICHT_BEWERTBAR
+        status = s.get("status") or vocabulary.NICHT_BEWERTBAR
         built_fields.append(
             Field(
                 id=f["id"],
@@ -835,7 +847,7 @@ def sample_notice(report: Report) -> str | None:
             "erfunden und zeigen den Ablauf."
         )
     goals = report.goals
-    assessed = [g for g in goals if g.status in progress.ORDER]
+    assessed = [g for g in goals if g.status in vocabulary.ORDER]
     on_sample = [g for g in assessed if g.uses_sample]
     if on_sample:
         parts.append(
@@ -1121,7 +1133,7 @@ def render_pdf(report: Report, out: Path) -> Path:
     pdf.set_title(report.title)
     pdf.set_subject(f"{report.strategy} – {report.municipality}")
     pdf.set_author(report.municipality)
-    pdf.set_creator("WIR-Monitor (etl/report.py)")
+    pdf.set_creator("WIR-Monitor (dashboard/report.py)")
     pdf.set_creation_date(dt.datetime.now(dt.UTC))
     pdf.set_section_title_styles(
         TextStyle("DejaVu", "B", 16, t_margin=2, b_margin=4, color=(0, 0, 0)),
@@ -1531,7 +1543,7 @@ def render_xlsx(report: Report, out: Path) -> Path:
             "title": report.title,
             "subject": report.strategy,
             "author": report.municipality,
-            "comments": "WIR-Monitor, etl/report.py",
+            "comments": "WIR-Monitor, dashboard/report.py",
         }
     )
     bold = book.add_format({"bold": True})
@@ -1875,8 +1887,6 @@ _RENDERERS = {"pdf": render_pdf, "xlsx": render_xlsx, "html": render_html}
 def write(con: duckdb.DuckDBPyConnection, round_id: str, fmt: str, out: Path) -> Path:
     """Load closed round `round_id` and write its report as `fmt` (pdf, xlsx, html) to `out`."""
     if fmt not in _RENDERERS:
-        raise ReportError(
-            [Problem(str(out), f'unknown format "{fmt}"; choose one of {", ".join(FORMATS)}')]
-        )
+        raise ReportError(str(out), f'unknown format "{fmt}"; choose one of {", ".join(FORMATS)}')
     report = load_round(con, round_id)
     return _RENDERERS[fmt](report, Path(out))
