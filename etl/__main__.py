@@ -131,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(
         f"  {len(inputs.manifest.sources)} sources ({samples} sample), "
-        f"{inputs.observations.height:,} observations"
+        f"{inputs.observation_count:,} observations"
     )
     own = result.indicator_progress.filter(pl.col("region_code") == town.region_code)
     rows = {row["indicator_id"]: row for row in own.iter_rows(named=True)}
@@ -171,7 +171,7 @@ def _check(args: argparse.Namespace) -> int:
     inputs = load.gather(args.catalog, args.data)
     print(
         f"OK: {args.catalog} and {args.data}/sources.toml are valid; "
-        f"{len(inputs.manifest.sources)} files read, {inputs.observations.height:,} observations"
+        f"{len(inputs.manifest.sources)} files read, {inputs.observation_count:,} observations"
     )
     _print_warnings(inputs.warnings)
     _print_smart(inputs.catalog)

@@ -8,8 +8,8 @@ only known when every cell is; "-" counts as zero only where the series says `da
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 
+import duckdb
 import polars as pl
 
 from etl import formula as formula_module
@@ -32,27 +32,20 @@ VALUE_SCHEMA: dict[str, pl.DataType] = {
     "inputs": pl.List(pl.Struct({"series": pl.String, "value": pl.Float64, "flag": pl.String})),
     "sources": pl.List(pl.String),
 }
-Parts = Mapping[str, pl.DataFrame]
 # How many of a measure's sex, nationality or category values a problem lists.
 SHOWN_VALUES = 12
 
 
-def partition(observations: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Observations split once by measure, so that each series filters one small frame."""
-    return {
-        measure: frame
-        for (measure,), frame in observations.partition_by("measure", as_dict=True).items()
-    }
+def check_series(catalog: Catalog, offered: pl.DataFrame, source_ids: set[str]) -> list[Problem]:
+    """Every series must name a known source and measure and match at least one observation.
 
-
-def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[Problem]:
-    """Every series must name a known source and measure and match at least one observation."""
+    `offered`: the distinct (source, measure, sex, nationality, category) of the observations
+    (stage.keys); they are few, so whether a filter matches anything is decided on them.
+    """
     problems: list[Problem] = []
-    # The distinct breakdowns per measure are few; whether a filter matches anything is decided
-    # on them rather than on every observation.
     keys = {
-        measure: frame.select("source", "sex", "nationality", "category").unique()
-        for measure, frame in parts.items()
+        measure: frame.drop("measure")
+        for (measure,), frame in offered.partition_by("measure", as_dict=True).items()
     }
     measures: dict[str, list[str]] = {}
     for measure, frame in keys.items():
@@ -87,7 +80,12 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
                     )
                 )
                 continue
-            matched = keys[series.measure].filter(*_conditions(series, None, None))
+            found = keys[series.measure]
+            matched = pl.DataFrame(
+                [k for k in found.iter_rows() if _selects(series, None, k)],
+                schema=found.schema,
+                orient="row",
+            )
             if matched.is_empty():
                 offered = keys[series.measure].filter(pl.col("source").is_in(series.sources))
                 reasons = _unmatched(series, offered) or [
@@ -117,7 +115,7 @@ def check_series(catalog: Catalog, parts: Parts, source_ids: set[str]) -> list[P
 
 def _unmatched(series: Series, offered: pl.DataFrame) -> list[str]:
     """Each filter value the measure does not have in the series' sources, with the nearest
-    value it does have (a category value is matched part by part, see `_match_category`)."""
+    value it does have (a category value is matched part by part, see `_selects`)."""
     reasons = []
     for column in ("sex", "nationality", "category"):
         wanted = _values(getattr(series, column))
@@ -173,117 +171,167 @@ def _described(sex: str, nationality: str, category: str | None) -> str:
     return f'sex "{sex}", nationality "{nationality}", category "{category or ""}"'
 
 
-def compute_all(catalog: Catalog, parts: Parts) -> pl.DataFrame:
-    # Indicators need a few regions of data sets that may hold thousands: cut every measure to
-    # those once, instead of filtering the whole frame again for every series.
-    needed = {code for ind in catalog.indicators for code in catalog.regions_of(ind)}
-    needed |= {s.region for ind in catalog.indicators for s in ind.series.values() if s.region}
-    small = {m: f.filter(pl.col("region_code").is_in(list(needed))) for m, f in parts.items()}
-    frames = [compute(ind, catalog, small) for ind in catalog.indicators]
+def compute_all(
+    catalog: Catalog, con: duckdb.DuckDBPyConnection, offered: pl.DataFrame
+) -> pl.DataFrame:
+    """indicator_values for every indicator: the series summed set-based in DuckDB, in one query
+    over `observations`; the formulas applied per indicator to that small result.
+
+    `offered` are the distinct breakdowns of the observations (stage.keys): each series is
+    resolved against them once, in Python, into the exact keys it selects, so the query joins on
+    plain equality and the filter rules live in one place (`_selects`).
+    """
+    spec, regions = _spec(catalog, offered)
+    if spec.is_empty():
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    con.register("series_spec", spec.to_arrow())
+    con.register("indicator_regions", regions.to_arrow())
+    try:
+        summed = con.sql(_SUMMED).pl()
+    finally:
+        con.unregister("series_spec")
+        con.unregister("indicator_regions")
+    by_indicator = summed.partition_by("indicator_id", as_dict=True)
+    frames = []
+    for indicator in catalog.indicators:
+        rows = by_indicator.get((indicator.id,))
+        if rows is not None:
+            frames.append(_evaluate(rows, indicator))
     return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
 
 
-def compute(indicator: Indicator, catalog: Catalog, parts: Parts) -> pl.DataFrame:
-    """indicator_values rows for one indicator: per region and period, and per sex if asked."""
-    regions = catalog.regions_of(indicator)
-    parsed = formula_module.parse(indicator.formula, set(indicator.series))
-    sexes = (TOTAL, *SEXES) if indicator.by_sex else (TOTAL,)
-    frames = []
-    for sex in sexes:
-        inputs = _inputs(indicator, parts, regions, None if sex == TOTAL else sex)
-        if inputs is None:
-            continue
-        frames.append(_evaluate(inputs, indicator, parsed, sex))
-    if not frames:
-        return pl.DataFrame(schema=VALUE_SCHEMA)
-    return pl.concat(frames).select(VALUE_SCHEMA.keys()).sort("region_code", "sex", "period")
+def compute_frame(catalog: Catalog, observations: pl.DataFrame) -> pl.DataFrame:
+    """compute_all over observations in a frame (tidy schema): for tests and small tools."""
+    con = duckdb.connect()
+    try:
+        rows = observations.rename({"source": "source_id"})
+        con.register("observations", rows.to_arrow())
+        offered = con.sql(
+            "SELECT DISTINCT source_id AS source, measure, sex, nationality, category "
+            "FROM observations"
+        ).pl()
+        return compute_all(catalog, con, offered)
+    finally:
+        con.close()
 
 
-def _inputs(
-    indicator: Indicator, parts: Parts, regions: tuple[str, ...], sex: str | None
-) -> pl.DataFrame | None:
-    """One row per region and period, with value_<series> and flag_<series> for every series."""
-    joined: pl.DataFrame | None = None
-    for name, series in indicator.series.items():
-        summed = _summed(series, parts, regions, sex).rename(
-            {"value": f"value_{name}", "flag": f"flag_{name}", "sources": f"sources_{name}"}
-        )
-        joined = (
-            summed
-            if joined is None
-            else joined.join(summed, on=["region_code", "period"], how="full", coalesce=True)
-        )
-    if joined is None or joined.is_empty():
-        return None
-    return joined
+# Per indicator, sex variant, series, region and period: the sum over the selected rows of the
+# most preferred source that has the period (sources are listed in order of preference, so an
+# official figure and a sample one are never added up). A sum over published cells is known
+# only when every cell is; the flag is that of the first unknown cell in the file.
+_SUMMED = """
+WITH wanted AS (
+    SELECT DISTINCT coalesce(s.fixed_region, r.region_code) AS region_code
+    FROM series_spec s JOIN indicator_regions r USING (indicator_id)
+),
+near AS (
+    SELECT o.* FROM observations o
+    WHERE o.region_code IN (SELECT region_code FROM wanted)
+      AND o.measure IN (SELECT DISTINCT measure FROM series_spec)
+),
+matched AS (
+    SELECT s.indicator_id, s.sex, s.series, r.region_code, o.period, s.priority,
+           o.source_id, o.line,
+           CASE WHEN s.dash_as_zero AND o.flag = '-' THEN 0.0 ELSE o.value END AS value,
+           CASE WHEN s.dash_as_zero AND o.flag = '-' THEN NULL ELSE o.flag END AS flag
+    FROM series_spec s
+    JOIN indicator_regions r USING (indicator_id)
+    JOIN near o
+      ON o.source_id = s.source_id AND o.measure = s.measure
+     AND o.sex IS NOT DISTINCT FROM s.observed_sex
+     AND o.nationality IS NOT DISTINCT FROM s.nationality
+     AND o.category IS NOT DISTINCT FROM s.category
+     AND o.region_code = coalesce(s.fixed_region, r.region_code)
+),
+preferred AS (
+    SELECT *, min(priority) OVER (
+        PARTITION BY indicator_id, sex, series, region_code, period
+    ) AS best
+    FROM matched
+)
+SELECT indicator_id, sex, series, region_code, period::INTEGER AS period,
+       CASE WHEN count(value) = count(*) THEN sum(value) END AS value,
+       first(flag ORDER BY line NULLS LAST, flag) FILTER (WHERE value IS NULL) AS flag,
+       list_sort(list_distinct(list(source_id))) AS sources
+FROM preferred
+WHERE priority = best
+GROUP BY ALL
+"""
+
+_SPEC_SCHEMA = {
+    "indicator_id": pl.String,
+    "sex": pl.String,
+    "series": pl.String,
+    "source_id": pl.String,
+    "priority": pl.Int32,
+    "measure": pl.String,
+    "observed_sex": pl.String,
+    "nationality": pl.String,
+    "category": pl.String,
+    "dash_as_zero": pl.Boolean,
+    "fixed_region": pl.String,
+}
 
 
-def _summed(
-    series: Series, parts: Parts, regions: tuple[str, ...], sex: str | None
-) -> pl.DataFrame:
-    rows = _rows(series, parts, regions=(series.region,) if series.region else regions, sex=sex)
-    if series.dash_as_zero:
-        dash = pl.col("flag") == "-"
-        rows = rows.with_columns(
-            pl.when(dash).then(0.0).otherwise(pl.col("value")).alias("value"),
-            pl.when(dash).then(None).otherwise(pl.col("flag")).alias("flag"),
-        )
-    # Sources are listed in order of preference: per region and period the first one that has
-    # the period wins, so an official figure and a sample one are never added up.
-    rows = rows.filter(pl.col("priority") == pl.col("priority").min().over("region_code", "period"))
-    summed = rows.group_by("region_code", "period").agg(
-        pl.when(pl.col("value").null_count() == 0).then(pl.col("value").sum()).alias("value"),
-        pl.col("flag").filter(pl.col("value").is_null()).first().alias("flag"),
-        pl.col("source").unique().sort().alias("sources"),
+def _spec(catalog: Catalog, offered: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per indicator, sex variant, series and observed breakdown it selects; and the
+    regions each indicator is computed for."""
+    by_measure: dict[str, list[tuple]] = {}
+    for source, measure, sex, nationality, category in offered.iter_rows():
+        by_measure.setdefault(measure, []).append((source, sex, nationality, category))
+    rows, regions = [], []
+    for indicator in catalog.indicators:
+        regions += [(indicator.id, code) for code in catalog.regions_of(indicator)]
+        for sex in (TOTAL, *SEXES) if indicator.by_sex else (TOTAL,):
+            for name, series in indicator.series.items():
+                priority = {source: i for i, source in enumerate(series.sources)}
+                for key in by_measure.get(series.measure, []):
+                    if _selects(series, None if sex == TOTAL else sex, key):
+                        rows.append(
+                            (
+                                indicator.id,
+                                sex,
+                                name,
+                                key[0],
+                                priority[key[0]],
+                                series.measure,
+                                *key[1:],
+                                series.dash_as_zero,
+                                series.region,
+                            )
+                        )
+    return (
+        pl.DataFrame(rows, schema=_SPEC_SCHEMA, orient="row"),
+        pl.DataFrame(regions, schema=["indicator_id", "region_code"], orient="row"),
     )
-    if series.region:
-        # A fixed region (a benchmark) serves every region the indicator is computed for.
-        summed = summed.drop("region_code").join(
-            pl.DataFrame({"region_code": list(regions)}), how="cross"
-        )
-    return summed.select("region_code", "period", "value", "flag", "sources")
 
 
-def _rows(
-    series: Series, parts: Parts, regions: tuple[str, ...] | None, sex: str | None
-) -> pl.DataFrame:
-    frame = parts.get(series.measure)
-    if frame is None:
-        return pl.DataFrame(
-            schema={
-                "region_code": pl.String,
-                "period": pl.Int32,
-                "value": pl.Float64,
-                "flag": pl.String,
-                "source": pl.String,
-                "priority": pl.Int32,
-            }
-        )
-    order = {source: i for i, source in enumerate(series.sources)}
-    return frame.filter(*_conditions(series, regions, sex)).select(
-        "region_code",
-        "period",
-        "value",
-        "flag",
-        "source",
-        pl.col("source").replace_strict(order, return_dtype=pl.Int32).alias("priority"),
-    )
+def _selects(series: Series, sex: str | None, key: tuple) -> bool:
+    """Whether the series selects the observed breakdown (source, sex, nationality, category);
+    `sex` replaces a total or "*" where a breakdown by sex is computed.
 
-
-def _conditions(series: Series, regions: tuple[str, ...] | None, sex: str | None) -> list[pl.Expr]:
-    """The series' filter; `sex` replaces a total or "*" where a breakdown by sex is computed."""
+    A category matches a wanted value when it has every " | " part of it, in any order:
+    "Entgeltgruppe: E13/A13 und höher" matches "Fachbereich: Schule | Entgeltgruppe: E13/A13 und
+    höher"; "Gremienart: Lenkungsgruppe | Migrationshintergrund: ja" needs both. A list of
+    wanted values matches any of them.
+    """
+    source, observed_sex, nationality, category = key
     wanted_sex: str | tuple[str, ...] = series.sex
     if sex is not None and series.sex in (TOTAL, ANY):
         wanted_sex = sex
-    conditions = [
-        pl.col("source").is_in(list(series.sources)),
-        _match("sex", wanted_sex),
-        _match("nationality", series.nationality),
-        _match_category(series.category),
-    ]
-    if regions is not None:
-        conditions.append(pl.col("region_code").is_in(list(regions)))
-    return conditions
+    if source not in series.sources:
+        return False
+    for wanted, observed in ((wanted_sex, observed_sex), (series.nationality, nationality)):
+        values = _values(wanted)
+        if values is not None and observed not in values:
+            return False
+    values = _values(series.category)
+    if values is None:
+        return True
+    if category is None:
+        return False
+    parts = set(category.split(" | "))
+    return any(set(value.split(" | ")) <= parts for value in values)
 
 
 def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
@@ -291,34 +339,27 @@ def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
     return None if ANY in values else values
 
 
-def _match(column: str, wanted: str | tuple[str, ...]) -> pl.Expr:
-    values = _values(wanted)
-    return pl.lit(True) if values is None else pl.col(column).is_in(values)
-
-
-def _match_category(wanted: str | tuple[str, ...]) -> pl.Expr:
-    """A row matches a wanted value when it has every " | " part of it, in any order.
-
-    "Entgeltgruppe: E13/A13 und höher" matches "Fachbereich: Schule | Entgeltgruppe: E13/A13 und
-    höher"; "Gremienart: Lenkungsgruppe | Migrationshintergrund: ja" needs both. A list of
-    wanted values matches any of them.
-    """
-    values = _values(wanted)
-    if values is None:
-        return pl.lit(True)
-    row_parts = pl.col("category").str.split(" | ")
-    matches = [
-        pl.all_horizontal(row_parts.list.contains(part) for part in value.split(" | "))
-        for value in values
-    ]
-    return pl.any_horizontal(matches).fill_null(False)
-
-
-def _evaluate(
-    inputs: pl.DataFrame, indicator: Indicator, parsed: formula_module.Formula, sex: str
-) -> pl.DataFrame:
+def _evaluate(rows: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+    """The formula over one indicator's summed series: a row per sex, region and period."""
     names = list(indicator.series)
-    columns = inputs.rename({f"value_{n}": n for n in names})
+    parsed = formula_module.parse(indicator.formula, set(names))
+    wide = rows.pivot(
+        on="series",
+        index=["sex", "region_code", "period"],
+        values=["value", "flag", "sources"],
+        aggregate_function=None,
+    )
+    absent = [n for n in names if f"value_{n}" not in wide.columns]
+    wide = wide.with_columns(
+        column
+        for n in absent
+        for column in (
+            pl.lit(None, pl.Float64).alias(f"value_{n}"),
+            pl.lit(None, pl.String).alias(f"flag_{n}"),
+            pl.lit(None, pl.List(pl.String)).alias(f"sources_{n}"),
+        )
+    )
+    columns = wide.rename({f"value_{n}": n for n in names})
     ratio = parsed.parts()
     numerator, denominator = (
         (pl.col(ratio[0]), pl.col(ratio[1]))
@@ -333,9 +374,8 @@ def _evaluate(
         )
         for n in names
     ]
-    raw = parsed.expression()
     result = columns.with_columns(
-        raw.alias("raw"),
+        parsed.expression().alias("raw"),
         numerator.alias("numerator"),
         denominator.alias("denominator"),
         pl.concat_str(missing, separator="; ", ignore_nulls=True).alias("missing"),
@@ -357,7 +397,7 @@ def _evaluate(
         pl.lit(indicator.id).alias("indicator_id"),
         "region_code",
         pl.col("period").cast(pl.Int32),
-        pl.lit(sex).alias("sex"),
+        "sex",
         pl.when(finite).then(pl.col("raw")).alias("value"),
         "numerator",
         "denominator",
@@ -368,4 +408,4 @@ def _evaluate(
         .alias("flag"),
         "inputs",
         "sources",
-    )
+    ).sort("region_code", "sex", "period")

@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
-import logging
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from etl import catalog as catalog_module
-from etl import compute, disclosure, formula, progress, readers, rounds
+from etl import compute, formula, progress, rounds, stage
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
@@ -40,11 +40,6 @@ CREATE TABLE sources (
     id VARCHAR PRIMARY KEY, file VARCHAR, format VARCHAR, title VARCHAR, publisher VARCHAR,
     table_code VARCHAR, licence VARCHAR, retrieved DATE, is_sample BOOLEAN, sha256 VARCHAR,
     rows BIGINT, url VARCHAR, note VARCHAR
-);
-CREATE TABLE observations (
-    source_id VARCHAR, measure VARCHAR, unit VARCHAR, region_code VARCHAR, region_name VARCHAR,
-    period INTEGER, reference_date DATE, sex VARCHAR, nationality VARCHAR, category VARCHAR,
-    value DOUBLE, flag VARCHAR, line BIGINT
 );
 CREATE TABLE municipality (
     id VARCHAR, name VARCHAR, region_code VARCHAR, strategy VARCHAR, report_interval INTEGER,
@@ -108,18 +103,25 @@ CREATE TABLE documents (name VARCHAR PRIMARY KEY, markdown VARCHAR);
 
 @dataclass(frozen=True)
 class Inputs:
-    """Everything a build needs, validated: the catalogue, the manifest, the observations."""
+    """Everything a build needs, validated: the catalogue, the manifest, the indicator values.
+
+    The observations themselves are in DuckDB (etl/stage.py), never in one frame.
+    """
 
     catalog: Catalog
     manifest: Manifest
-    observations: pl.DataFrame
     file_hashes: dict[str, str]
+    source_rows: dict[str, int]
     warnings: list[str] = field(default_factory=list)
-    parts: dict = field(default_factory=dict, repr=False)
     values: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     # What the measure owners reported, all rounds (etl/rounds.py).
     reports: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
     data_dir: Path = Path()
+    reused: list[str] = field(default_factory=list)
+
+    @property
+    def observation_count(self) -> int:
+        return sum(self.source_rows.values())
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,22 @@ class BuildResult:
     indicator_progress: pl.DataFrame
 
 
-def gather(catalog_path: Path, data_dir: Path) -> Inputs:
-    """Validate the catalogue and the manifest and read every data file.
+def gather(
+    catalog_path: Path, data_dir: Path, con: duckdb.DuckDBPyConnection | None = None
+) -> Inputs:
+    """Validate the catalogue and the manifest, stage every data file, compute the indicators.
 
-    Raises one EtlError listing every problem of every input, so that `check` shows them all.
+    The observations go into `con` (the new warehouse file; `check` passes none and gets a
+    scratch file that is deleted after). Raises one EtlError listing every problem of every
+    input, so that `check` shows them all.
     """
+    if con is None:
+        with tempfile.TemporaryDirectory(prefix="wir-check-") as scratch:
+            own = duckdb.connect(str(Path(scratch) / "check.duckdb"))
+            try:
+                return gather(catalog_path, data_dir, own)
+            finally:
+                own.close()
     problems: list[Problem] = []
     catalog = manifest = None
     try:
@@ -145,29 +158,14 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
         manifest = sources_module.load(data_dir)
     except EtlError as exc:
         problems.extend(exc.problems)
-    frames: list[pl.DataFrame] = []
-    hashes: dict[str, str] = {}
-    skipped: list[str] = []
+    staged = stage.Staged()
     if manifest is not None:
-        for source in manifest.sources:
-            path = data_dir / source.file
-            try:
-                with _reader_warnings(skipped):
-                    frame = readers.read(path, source.format, source.id)
-                # Staff figures are personal data: margins added, small counts kept secret,
-                # before anything is stored (etl/disclosure.py).
-                if source.format in disclosure.PROTECTED_FORMATS:
-                    frame = disclosure.protect(frame, display_name(path))
-                frames.append(frame)
-            except EtlError as exc:
-                problems.extend(exc.problems)
-                continue
-            hashes[source.id] = hashlib.sha256(path.read_bytes()).hexdigest()
+        staged = stage.stage(con, manifest, data_dir)
+        problems.extend(staged.problems)
     if problems or catalog is None or manifest is None:
         raise EtlError(problems + _round_problems(catalog, data_dir))
-    observations = pl.concat(frames) if frames else pl.DataFrame(schema=readers.TIDY_SCHEMA)
-    parts = compute.partition(observations)
-    problems.extend(compute.check_series(catalog, parts, {s.id for s in manifest.sources}))
+    offered = stage.keys(con)
+    problems.extend(compute.check_series(catalog, offered, {s.id for s in manifest.sources}))
     # The owners' reports are checked whatever else is wrong: check lists all problems at once.
     try:
         reports = rounds.read_reports(catalog, data_dir)
@@ -176,11 +174,19 @@ def gather(catalog_path: Path, data_dir: Path) -> Inputs:
     if problems:
         raise EtlError(problems)
     # Computed here, once, so that check warns about what run would show.
-    values = compute.compute_all(catalog, parts)
-    warnings = skipped + _warnings(catalog, manifest, data_dir, observations, values)
+    values = compute.compute_all(catalog, con, offered)
+    warnings = staged.warnings + _warnings(catalog, manifest, data_dir, staged.rows, values)
     warnings += _round_warnings(catalog, reports)
     return Inputs(
-        catalog, manifest, observations, hashes, warnings, parts, values, reports, data_dir
+        catalog,
+        manifest,
+        staged.hashes,
+        staged.rows,
+        warnings,
+        values,
+        reports,
+        data_dir,
+        staged.reused,
     )
 
 
@@ -209,34 +215,11 @@ def _round_warnings(catalog: Catalog, reports: pl.DataFrame) -> list[str]:
     ]
 
 
-@contextlib.contextmanager
-def _reader_warnings(found: list[str]) -> Iterator[None]:
-    """What a reader logs as a warning (rows it skipped, with their lines) becomes a warning
-    of the build: printed by check and run, kept in build_info for the Datenstand page."""
-    handler = _Collect(found)
-    logger = logging.getLogger(readers.__name__)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-
-
-class _Collect(logging.Handler):
-    def __init__(self, found: list[str]) -> None:
-        super().__init__(logging.WARNING)
-        self.found = found
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # The reader's line starts with "warning: " for a terminal; the CLI adds its own.
-        self.found.append(record.getMessage().removeprefix("warning: "))
-
-
 def _warnings(
     catalog: Catalog,
     manifest: Manifest,
     data_dir: Path,
-    observations: pl.DataFrame,
+    rows: dict[str, int],
     values: pl.DataFrame,
 ) -> list[str]:
     warnings = [
@@ -244,29 +227,11 @@ def _warnings(
         for name in sources_module.unlisted_files(manifest, data_dir)
     ]
     warnings += _table_code_warnings(manifest, data_dir)
-    counts = observations.group_by("source").len()
-    loaded = dict(counts.iter_rows())
     warnings += [
         f'{manifest.path}: source "{s.id}" has no observations'
         for s in manifest.sources
-        if not loaded.get(s.id)
+        if not rows.get(s.id)
     ]
-    key = [
-        "source",
-        "measure",
-        "region_code",
-        "period",
-        "reference_date",
-        "sex",
-        "nationality",
-        "category",
-    ]
-    duplicates = observations.filter(pl.struct(key).is_duplicated())
-    for (source,), group in duplicates.group_by("source", maintain_order=True):
-        warnings.append(
-            f'source "{source}": {group.height} values share region, period and breakdown '
-            f"with another value (first at line {group['line'].min()})"
-        )
     warnings += _few_values(catalog, values)
     bare = catalog_module.goals_without_work(catalog)
     if bare:
@@ -329,18 +294,29 @@ def _few_values(catalog: Catalog, values: pl.DataFrame) -> list[str]:
 
 
 def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
-    """Build the warehouse from scratch and publish it at `link`; the old one stays on failure."""
-    inputs = gather(catalog_path, data_dir)
-    samples = sample_titles(inputs)
-    values = marked_values(inputs)
-    tables = progress.progress_tables(inputs.catalog, values, samples, inputs.reports)
+    """Build the warehouse and publish it at `link`; the old one stays on failure.
+
+    The new file starts as a copy of the published one where that was built by the same code
+    (`_seed`): unchanged sources keep their rows and are not read again (etl/stage.py); every
+    other table is dropped and written anew, so the result is the same as a build from nothing.
+    """
     link = link.absolute()
     link.parent.mkdir(parents=True, exist_ok=True)
     with _lock(link):
         new = _new_version(link)
-        previous = _previous(link, inputs, tables[0])
         try:
-            _write(new, inputs, values, tables, previous)
+            _seed(link, new)
+            con = duckdb.connect(str(new))
+            try:
+                inputs = gather(catalog_path, data_dir, con)
+                values = marked_values(inputs)
+                tables = progress.progress_tables(
+                    inputs.catalog, values, sample_titles(inputs), inputs.reports
+                )
+                previous = _previous(link, inputs, tables[0])
+                _write(con, inputs, values, tables, previous)
+            finally:
+                con.close()
         except (duckdb.Error, OSError) as exc:
             _remove(new)
             raise BuildError(
@@ -352,6 +328,59 @@ def build(catalog_path: Path, data_dir: Path, link: Path) -> BuildResult:
         _publish(new, link)
         _prune(link)
     return BuildResult(link=link, file=new, inputs=inputs, indicator_progress=tables[0])
+
+
+def _seed(link: Path, new: Path) -> None:
+    """Start `new` as a copy of the published warehouse, keeping only the staged observations,
+    where that file is complete and its staging tables are the ones this code writes."""
+    if not link.exists():
+        return
+    current = link.resolve()
+    if not _is_complete(current) or _wal(current).exists():
+        return
+    shutil.copyfile(current, new)
+    con = duckdb.connect(str(new))
+    try:
+        kept = _keep_staging(con)
+    except duckdb.Error:
+        kept = False
+    finally:
+        con.close()
+    if not kept:
+        _remove(new)
+
+
+def _keep_staging(con: duckdb.DuckDBPyConnection) -> bool:
+    """Drop every table and view but stage.py's; False where those differ from this code's."""
+    expected = duckdb.connect()
+    try:
+        expected.execute(stage.SCHEMA)
+        wanted = _columns(expected)
+    finally:
+        expected.close()
+    have = _columns(con)
+    if any(have.get(table) != columns for table, columns in wanted.items()):
+        return False
+    for (view,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+        "AND database_name = current_database()"
+    ).fetchall():
+        con.execute(f'DROP VIEW "{view}"')  # names read from the file's own catalogue
+    for table in have:
+        if table not in wanted:
+            con.execute(f'DROP TABLE "{table}"')  # names read from the file's own catalogue
+    con.execute("CHECKPOINT")
+    return True
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = current_database() ORDER BY table_name, column_index"
+    ).fetchall():
+        found.setdefault(table, []).append((column, kind))
+    return found
 
 
 def sample_titles(inputs: Inputs) -> dict[str, str]:
@@ -466,53 +495,49 @@ METHOD_DOC = Path(__file__).resolve().parent.parent / "docs" / "progress.md"
 
 
 def _write(
-    path: Path,
+    con: duckdb.DuckDBPyConnection,
     inputs: Inputs,
     values: pl.DataFrame,
     tables: tuple[pl.DataFrame, ...],
     previous: Previous,
 ) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(SCHEMA)
-        _write_catalog(con, inputs.catalog)
-        _write_other_regions(con, inputs, values)
-        _write_indicators(con, inputs, values)
-        _write_sources(con, inputs)
-        _insert(con, "observations", inputs.observations.rename({"source": "source_id"}))
-        _insert(con, "indicator_values", values)
-        indicator_progress, goal_progress, field_progress = tables
-        for name, frame in (
-            ("indicator_progress", indicator_progress),
-            ("goal_progress", goal_progress),
-            ("field_progress", field_progress),
-        ):
-            con.register("incoming", frame.to_arrow())
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")  # fixed names only
-            con.unregister("incoming")
+    """Everything but the observations (staged before) into the new file, then CHECKPOINT."""
+    con.execute(SCHEMA)
+    _write_catalog(con, inputs.catalog)
+    _write_other_regions(con, inputs, values)
+    _write_indicators(con, inputs, values)
+    _write_sources(con, inputs)
+    _insert(con, "indicator_values", values)
+    indicator_progress, goal_progress, field_progress = tables
+    for name, frame in (
+        ("indicator_progress", indicator_progress),
+        ("goal_progress", goal_progress),
+        ("field_progress", field_progress),
+    ):
+        con.register("incoming", frame.to_arrow())
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")  # fixed names only
+        con.unregister("incoming")
+    con.execute(
+        "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            code_version(),
+            inputs.catalog.sha256,
+            inputs.warnings,
+            inputs.catalog.path,
+            inputs.catalog.municipality.id,
+            previous.built_at,
+        ],
+    )
+    if previous.changes:
+        con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", previous.changes)
+    _write_reports(con, inputs)
+    if METHOD_DOC.is_file():
         con.execute(
-            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                code_version(),
-                inputs.catalog.sha256,
-                inputs.warnings,
-                inputs.catalog.path,
-                inputs.catalog.municipality.id,
-                previous.built_at,
-            ],
+            "INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")]
         )
-        if previous.changes:
-            con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", previous.changes)
-        _write_reports(con, inputs)
-        if METHOD_DOC.is_file():
-            con.execute(
-                "INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")]
-            )
-        _write_closed_rounds(con, inputs.data_dir / ROUNDS_DIR)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    _write_closed_rounds(con, inputs.data_dir / ROUNDS_DIR)
+    con.execute("CHECKPOINT")
 
 
 # Closed rounds live here, one DuckDB file each (etl/snapshot.py); a build copies them in.
@@ -767,16 +792,16 @@ def _write_other_regions(
     extra = sorted(set(values["region_code"].unique().drop_nulls()) - known)
     if not extra:
         return
-    names = (
-        inputs.observations.filter(pl.col("region_code").is_in(extra))
-        .group_by("region_code")
-        .agg(pl.col("region_name").drop_nulls().first())
-        .sort("region_code")
-    )
+    names = con.execute(
+        "SELECT region_code, first(region_name ORDER BY source_id, line) "
+        "FILTER (WHERE region_name IS NOT NULL) FROM observations "
+        "WHERE region_code IN (SELECT unnest(?)) GROUP BY region_code ORDER BY region_code",
+        [extra],
+    ).fetchall()
     start = len(known)
     con.executemany(
         "INSERT INTO regions VALUES (?, ?, 'other', ?)",
-        [(code, name or code, start + i) for i, (code, name) in enumerate(names.iter_rows())],
+        [(code, name or code, start + i) for i, (code, name) in enumerate(names)],
     )
 
 
@@ -833,7 +858,7 @@ def _write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
 
 
 def _write_sources(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
-    rows = dict(inputs.observations.group_by("source").len().iter_rows())
+    rows = inputs.source_rows
     con.executemany(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

@@ -55,7 +55,7 @@ def _observations(rows: list[tuple]) -> pl.DataFrame:
 
 def _compute(indicator_toml: str, rows: list[tuple]) -> pl.DataFrame:
     cat = catalog.parse((HEAD + indicator_toml).encode())
-    return compute.compute(cat.indicators[0], cat, compute.partition(_observations(rows)))
+    return compute.compute_frame(cat, _observations(rows))
 
 
 LEVEL = """
