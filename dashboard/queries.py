@@ -128,11 +128,15 @@ def field_progress(db: str, region: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def goal_progress(db: str, region: str) -> pl.DataFrame:
+    """Every goal with its status in `region`. An invented goal (`sample`) is sample data as a
+    whole, whatever its indicators rest on: `on_sample` and `all_sample` count it so, beside
+    `uses_sample` and `only_sample`, which speak of the indicators' data only."""
     return _run(
         db,
         """
         SELECT g.id, g.field_id, g.title, g.owner, g.due, g.due_kind, g.due_source,
-               g.description, g.sample, p.*
+               g.description, g.sample, p.*,
+               g.sample OR p.uses_sample AS on_sample, g.sample OR p.only_sample AS all_sample
         FROM goals g JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         JOIN fields f ON f.id = g.field_id
         ORDER BY f.position, g.position

@@ -19,10 +19,6 @@ LEVELS = {
     "offen": (":material/help:", "gray", "offen"),
 }
 SAMPLE = "Beispieldaten"
-SAMPLE_HELP = (
-    "Erfundene Zahlen, wo es für die Stadt keine amtlichen gibt; sie zeigen, wie der Monitor "
-    "arbeitet, und sind keine Aussage über Hannover."
-)
 SYMBOLS = {
     "-": "nichts vorhanden",
     ".": "unbekannt oder geheim",
@@ -82,8 +78,35 @@ def status_text(status: str | None, *, sample: bool = False, data_until: int | N
     return f"{text} ({', '.join(marks)})" if marks else text
 
 
+def sample_help(town: str) -> str:
+    """What sample data are, naming the municipality the warehouse is about.
+
+    >>> sample_help("Stadt Laatzen").endswith("und sind keine Aussage über Stadt Laatzen.")
+    True
+    """
+    return (
+        "Erfundene Zahlen, wo es für die Stadt keine amtlichen gibt; sie zeigen, wie der Monitor "
+        f"arbeitet, und sind keine Aussage über {town}."
+    )
+
+
 def sample_badge() -> None:
-    st.badge(SAMPLE, icon=":material/science:", color="violet", help=SAMPLE_HELP)
+    """The Beispieldaten badge; its help names the municipality of the warehouse shown."""
+    # Imported here: queries imports the report, which imports this module.
+    from dashboard import queries
+
+    town = queries.municipality(queries.current())["name"]
+    st.badge(SAMPLE, icon=":material/science:", color="violet", help=sample_help(md(town)))
+
+
+def deep_link(param: str, ids: list[str], unknown: str) -> str:
+    """The id the URL asks for in `param`, else the first of `ids`. An id not among them is said
+    in an error box, `unknown` with "{}" where the quoted id goes, and the first is shown."""
+    wanted = st.query_params.get(param, ids[0])
+    if wanted not in ids:
+        st.error(unknown.format(quoted(wanted)), icon=":material/link_off:")
+        return ids[0]
+    return wanted
 
 
 def number(value: float | None, decimals: int = 1) -> str:
@@ -584,13 +607,30 @@ def declared_round_rows(rounds: list[dict]) -> list[dict]:
 
 # --- Berichtsrunde ------------------------------------------------------------------------------
 
-NO_CLOSED_ROUND = (
-    "Noch ist keine Berichtsrunde abgeschlossen. Liegen die Meldungen der Federführenden für "
-    "eine Runde vor, schließt die Statistikstelle sie ab: `python -m etl round close <Runde>` "
-    '(zum Beispiel `python -m etl round close 2024 --note "Lenkungsgruppe"`). Das friert Werte, '
-    "Status und Maßnahmenstände der Runde ein; danach zeigt diese Seite die Runde, was sich "
-    "seit der vorigen geändert hat, und den Bericht als PDF, XLSX und HTML."
-)
+
+def no_closed_round(newest: str | None) -> str:
+    """What the Berichtsrunde page says before a round is closed; its example closes the
+    catalogue's newest declared round (`newest`), none where the catalogue declares none.
+
+    >>> "`python -m etl round close 2025 --note" in no_closed_round("2025")
+    True
+    >>> "zum Beispiel" in no_closed_round(None)
+    False
+    """
+    example = (
+        f' (zum Beispiel `python -m etl round close {newest} --note "Lenkungsgruppe"`)'
+        if newest
+        else ""
+    )
+    return (
+        "Noch ist keine Berichtsrunde abgeschlossen. Liegen die Meldungen der Federführenden für "
+        "eine Runde vor, schließt die Statistikstelle sie ab: `python -m etl round close <Runde>`"
+        f"{example}. Das friert Werte, Status und Maßnahmenstände der Runde ein; danach zeigt "
+        "diese Seite die Runde, was sich seit der vorigen geändert hat, und den Bericht als PDF, "
+        "XLSX und HTML."
+    )
+
+
 REPORT_FORMATS = (
     ("pdf", "PDF", "application/pdf"),
     ("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

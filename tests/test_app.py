@@ -33,6 +33,14 @@ def _app(
     return at
 
 
+def _runs_clean(monkeypatch: pytest.MonkeyPatch, link: Path, page: str) -> AppTest:
+    """The page on the warehouse at `link`, checked to run without exception or error box."""
+    at = _app(monkeypatch, link, page)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
 def _text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
@@ -57,9 +65,7 @@ def test_every_page_is_in_the_navigation() -> None:
 def test_page_runs_without_error(
     monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path, page: str
 ) -> None:
-    at = _app(monkeypatch, shipped_warehouse, page)
-    assert not at.exception
-    assert not at.error, [e.value for e in at.error]
+    at = _runs_clean(monkeypatch, shipped_warehouse, page)
     assert at.title or any(m.value.startswith("# ") for m in at.markdown)
 
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import queries, ui
 from etl import load, snapshot
 from tests.conftest import ROOT, copy_shipped_data
-from tests.test_app import PAGES, _app, _text
+from tests.test_app import PAGES, _app, _runs_clean, _text
 
 HEADER = "massnahme;stand;fortschritt;kommentar;gemeldet_von;gemeldet_am\n"
 REPORTS = {
@@ -63,9 +63,7 @@ def _markdown(at: AppTest) -> list[str]:
 def test_every_page_runs_with_two_closed_rounds(
     monkeypatch: pytest.MonkeyPatch, two_rounds: Path, page: str
 ) -> None:
-    at = _app(monkeypatch, two_rounds, page)
-    assert not at.exception
-    assert not at.error, [e.value for e in at.error]
+    _runs_clean(monkeypatch, two_rounds, page)
 
 
 def test_berichtsrunde_shows_the_newest_round_its_changes_and_the_synopsis(
@@ -151,6 +149,20 @@ def test_berichtsrunde_offers_the_report_in_three_formats(
         io.BytesIO(queries.round_report.__wrapped__(real, "2021", "xlsx"))
     )
     assert book.sheetnames
+
+
+def test_berichtsrunde_makes_no_report_on_a_page_view(
+    monkeypatch: pytest.MonkeyPatch, two_rounds: Path
+) -> None:
+    # The PDF takes seconds: it is made when a button asks for it, never while the page is drawn.
+    made: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        queries, "round_report", lambda db, round_id, fmt: made.append((round_id, fmt)) or b""
+    )
+    at = _app(monkeypatch, two_rounds, "app_pages/berichtsrunde.py")
+    at.selectbox[0].select("2021").run()
+    assert len(at.get("download_button")) == 3
+    assert made == []
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,15 @@ db = queries.current()
 closed = queries.closed_rounds(db)  # newest first
 st.title("Berichtsrunde")
 if closed.is_empty():
-    st.info(ui.NO_CLOSED_ROUND, icon=":material/lock_open:")
+    declared = queries.reporting_rounds(db)["id"].to_list()  # oldest first
+    st.info(ui.no_closed_round(declared[-1] if declared else None), icon=":material/lock_open:")
     st.stop()
 
 ids = closed["round"].to_list()
 titles = dict(zip(ids, closed["title"], strict=True))
-wanted = st.query_params.get("runde", ids[0])
-if wanted not in titles:
-    st.error(
-        f"Eine abgeschlossene Runde „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird die neueste.",
-        icon=":material/link_off:",
-    )
-    wanted = ids[0]
+wanted = ui.deep_link(
+    "runde", ids, "Eine abgeschlossene Runde „{}“ gibt es nicht; gezeigt wird die neueste."
+)
 choice = st.selectbox(
     "Abgeschlossene Runde",
     ids,
@@ -53,7 +50,12 @@ with downloads:
             icon=":material/download:",
             on_click="ignore",
         )
-st.caption("Der Bericht entsteht beim ersten Klick aus den eingefrorenen Daten (einige Sekunden).")
+# Each file is made in its download request, never on a page view (the PDF takes seconds). No
+# st.spinner can show there (Streamlit ignores st.* in the callable); the button spins instead.
+st.caption(
+    "Der Bericht entsteht beim ersten Klick aus den eingefrorenen Daten; bis er fertig ist "
+    "(einige Sekunden, das PDF am längsten), zeigt der Knopf ein Ladesymbol."
+)
 
 st.header("Stand je Handlungsfeld")
 st.caption(
@@ -76,12 +78,13 @@ for field in queries.round_fields(db, choice).iter_rows(named=True):
             ui.round_goal_rows(own.to_dicts()),
             hide_index=True,
             height="content",
-            # Fixed widths: goal, status and Umsetzungsstand in view at 1280 px; the details
-            # beside them, a cut goal title shows whole on hover.
+            # Fixed widths: goal, status and Umsetzungsstand in view at 1280 px, both statuses
+            # whole with their "(Beispiel…)" marks; the details beside them, a cut goal title
+            # shows whole on hover.
             column_config={
-                "Ziel": st.column_config.TextColumn("Ziel", width=330),
-                "Status": st.column_config.TextColumn("Status", width=230),
-                "Umsetzungsstand": st.column_config.TextColumn("Umsetzungsstand", width=260),
+                "Ziel": st.column_config.TextColumn("Ziel", width=255),
+                "Status": st.column_config.TextColumn("Status", width=250),
+                "Umsetzungsstand": st.column_config.TextColumn("Umsetzungsstand", width=270),
                 "Umsetzung im Einzelnen": st.column_config.TextColumn(
                     "Umsetzung im Einzelnen", width=420
                 ),
@@ -102,10 +105,13 @@ else:
         st.dataframe(
             ui.change_rows(changes.to_dicts(), sample=info["is_sample"]),
             hide_index=True,
+            # Fixed widths: before and after whole at 1280 px; a cut title shows on hover.
             column_config={
-                "Titel": st.column_config.TextColumn("Titel", width=330),
-                "vorher": st.column_config.TextColumn("vorher", width=230),
-                "jetzt": st.column_config.TextColumn("jetzt", width=230),
+                "Art": st.column_config.TextColumn("Art", width=120),
+                "Was": st.column_config.TextColumn("Was", width=80),
+                "Titel": st.column_config.TextColumn("Titel", width=180),
+                "vorher": st.column_config.TextColumn("vorher", width=190),
+                "jetzt": st.column_config.TextColumn("jetzt", width=240),
             },
         )
 
@@ -122,9 +128,11 @@ st.dataframe(
     rows,
     hide_index=True,
     height="content",
+    # Fixed widths: three rounds in view at 1280 px, each status whole; a cut goal title shows
+    # whole on hover.
     column_config={
-        "Handlungsfeld": st.column_config.TextColumn("Handlungsfeld", width=150),
-        "Ziel": st.column_config.TextColumn("Ziel", width=400),
-        **{h: st.column_config.TextColumn(h, width="medium") for h in heads},
+        "Handlungsfeld": st.column_config.TextColumn("Handlungsfeld", width=105),
+        "Ziel": st.column_config.TextColumn("Ziel", width=190),
+        **{h: st.column_config.TextColumn(h, width=170) for h in heads},
     },
 )

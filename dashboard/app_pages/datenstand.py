@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import queries, ui
 
 db = queries.current()
+town = queries.municipality(db)
 info = queries.build_info(db)
 st.title("Datenstand")
 
@@ -21,7 +22,8 @@ samples = sources.filter(sources["is_sample"])
 if samples.height:
     ui.sample_badge()
     st.caption(
-        f"{samples.height} von {sources.height} Quellen sind Beispieldaten. {ui.SAMPLE_HELP}"
+        f"{samples.height} von {sources.height} Quellen sind Beispieldaten. "
+        + ui.sample_help(ui.md(town["name"]))
     )
 
 if sources.filter(sources["format"] == "staff_report").height:
@@ -73,7 +75,12 @@ st.markdown(
 )
 warnings = info["warnings"] or []
 if warnings:
-    st.warning(f"{len(warnings)} Hinweis(e) beim Einlesen:", icon=":material/warning:")
+    # The build's messages are the command line's, in English: said so rather than translated.
+    st.warning(
+        f"{ui.count(len(warnings), 'Hinweis', 'Hinweise')} beim Einlesen, im Wortlaut des "
+        "Einleseprogramms (englisch):",
+        icon=":material/warning:",
+    )
     for warning in warnings:
         st.markdown(f"- {ui.md(warning)}")
 else:

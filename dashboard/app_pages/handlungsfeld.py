@@ -12,13 +12,9 @@ region = queries.municipality(db)["region_code"]
 fields = queries.field_progress(db, region)
 names = dict(zip(fields["id"], fields["name"], strict=True))
 
-wanted = st.query_params.get("feld", fields["id"][0])
-if wanted not in names:
-    st.error(
-        f"Ein Handlungsfeld „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird das erste.",
-        icon=":material/link_off:",
-    )
-    wanted = fields["id"][0]
+wanted = ui.deep_link(
+    "feld", list(names), "Ein Handlungsfeld „{}“ gibt es nicht; gezeigt wird das erste."
+)
 choice = st.selectbox(
     "Handlungsfeld", list(names), index=list(names).index(wanted), format_func=names.get
 )

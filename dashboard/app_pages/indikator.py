@@ -19,13 +19,9 @@ if not ids:
     st.info("Im Katalog ist noch kein Indikator hinterlegt.", icon=":material/info:")
     st.stop()
 
-wanted = st.query_params.get("indikator", ids[0])
-if wanted not in label:
-    st.error(
-        f"Einen Indikator „{ui.quoted(wanted)}“ gibt es nicht; gezeigt wird der erste.",
-        icon=":material/link_off:",
-    )
-    wanted = ids[0]
+wanted = ui.deep_link(
+    "indikator", ids, "Einen Indikator „{}“ gibt es nicht; gezeigt wird der erste."
+)
 choice = st.selectbox("Indikator", ids, index=ids.index(wanted), format_func=label.get)
 st.query_params["indikator"] = choice
 

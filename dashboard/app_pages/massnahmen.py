@@ -52,12 +52,12 @@ st.dataframe(
         "Beispiel",
         "Quelle",
     ],
-    # Fixed widths: the states of every round stay in view at 1280 px; a cut title shows whole
+    # Fixed widths: the states of three rounds stay in view at 1280 px; a cut title shows whole
     # on hover.
     column_config={
-        "Maßnahme": st.column_config.TextColumn("Maßnahme", width=300),
-        "Stand": st.column_config.TextColumn("Stand", width=240),
-        **{r: st.column_config.TextColumn(r, width=150) for r in round_columns},
+        "Maßnahme": st.column_config.TextColumn("Maßnahme", width=170),
+        "Stand": st.column_config.TextColumn("Stand", width=230),
+        **{r: st.column_config.TextColumn(r, width=138) for r in round_columns},
         "Fällig": st.column_config.NumberColumn(format="%d"),
     },
 )

@@ -15,8 +15,8 @@ fields = queries.field_progress(db, region)
 
 st.title("Übersicht")
 assessed = goals.filter(goals["assessed"] > 0)
-on_sample = assessed.filter(assessed["uses_sample"])
-st.markdown(ui.sample_share(assessed.height, on_sample.height, on_sample["only_sample"].sum()))
+on_sample = assessed.filter(assessed["on_sample"])  # invented goals count as Beispieldaten
+st.markdown(ui.sample_share(assessed.height, on_sample.height, on_sample["all_sample"].sum()))
 st.caption(
     f"{ui.md(town['strategy'])} · Auswertung vom {ui.local_time(info['built_at'])} · "
     + ui.data_years(dates["newest_period"], dates["stale_indicators"], dates["oldest_data_until"])
@@ -29,7 +29,7 @@ for column, (level, (icon, _, word)) in zip(columns, ui.LEVELS.items(), strict=T
     at_level = goals.filter(goals["level"] == level)
     column.metric(f"{icon} {word}", ui.count(at_level.height, "Ziel", "Ziele"))
     if level != "offen":
-        column.caption(f"davon {at_level['uses_sample'].sum()} auf Beispieldaten")
+        column.caption(f"davon {at_level['on_sample'].sum()} auf Beispieldaten")
 st.caption(
     "gut: Ziel erreicht, auf Kurs oder deutlicher Fortschritt · langsam: mäßiger oder "
     "unzureichender Fortschritt · falsche Richtung: Verschlechterung · offen: nicht bewertbar "
@@ -74,7 +74,8 @@ for field in fields.iter_rows(named=True):
                 sample=goal["uses_sample"],
                 data_until=goal["data_until"],
             )
-            st.markdown(f"{badge} [{ui.md(goal['title'])}]({link})")
+            invented = f" {ui.EXAMPLE_MARK}" if goal["sample"] else ""
+            st.markdown(f"{badge} [{ui.md(goal['title'])}]({link}){invented}")
 
 st.subheader("Was hat sich seit der letzten Auswertung geändert?")
 changes = queries.changes(db)
