@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -559,16 +559,19 @@ def changes(con: duckdb.DuckDBPyConnection, round_id: str, previous_id: str | No
             )
         }
 
-    goal_titles = {
-        r["id"]: r["title"]
-        for r in _rows(
-            con, "SELECT * FROM round_goals WHERE round = ? ORDER BY position", [round_id]
-        )
-    }
-    before = progress_rows("round_goal_progress", "goal_id", previous_id)
-    after = progress_rows("round_goal_progress", "goal_id", round_id)
-    for goal_id, title in goal_titles.items():
-        old, new = before.get(goal_id), after.get(goal_id, {})
+    def compared(
+        objects: str, table: str, key: str
+    ) -> Iterator[tuple[str, str, dict | None, dict | None]]:
+        """Each goal or indicator of the newer round, in its order, with its title and its
+        progress row in the earlier and in the newer round (None where the round has none)."""
+        before = progress_rows(table, key, previous_id)
+        after = progress_rows(table, key, round_id)
+        sql = f"SELECT * FROM {objects} WHERE round = ? ORDER BY position"  # fixed names
+        for r in _rows(con, sql, [round_id]):
+            yield r["id"], r["title"], before.get(r["id"]), after.get(r["id"])
+
+    for goal_id, title, old, new in compared("round_goals", "round_goal_progress", "goal_id"):
+        new = new or {}
         if old is None:
             found.append(("neu", "Ziel", goal_id, title, None, new.get("status")))
             continue
@@ -577,16 +580,9 @@ def changes(con: duckdb.DuckDBPyConnection, round_id: str, previous_id: str | No
         old_i, new_i = old.get("implementation_status"), new.get("implementation_status")
         if old_i != new_i:
             found.append(("Umsetzungsstand", "Ziel", goal_id, title, old_i, new_i))
-    titles = {
-        r["id"]: r["title"]
-        for r in _rows(
-            con, "SELECT * FROM round_indicators WHERE round = ? ORDER BY position", [round_id]
-        )
-    }
-    before = progress_rows("round_indicator_progress", "indicator_id", previous_id)
-    after = progress_rows("round_indicator_progress", "indicator_id", round_id)
-    for ind_id, title in titles.items():
-        old, new = before.get(ind_id), after.get(ind_id)
+    for ind_id, title, old, new in compared(
+        "round_indicators", "round_indicator_progress", "indicator_id"
+    ):
         if new is None:
             continue
         if old is None:

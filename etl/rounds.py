@@ -830,33 +830,27 @@ def write_template(
         sheet.protection.formatRows = False
         if last < 2:
             continue
-        states = DataValidation(
+        states = _validation(
+            "Stand",
+            "Bitte einen Stand aus der Liste wählen.",
             type="list",
             formula1='"' + ",".join(MEASURE_STATES) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Stand",
-            error="Bitte einen Stand aus der Liste wählen.",
         )
-        percent = DataValidation(
+        percent = _validation(
+            "Fortschritt",
+            "Fortschritt in Prozent: eine ganze Zahl von 0 bis 100.",
             type="whole",
             operator="between",
             formula1="0",
             formula2="100",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Fortschritt",
-            error="Fortschritt in Prozent: eine ganze Zahl von 0 bis 100.",
         )
-        date = DataValidation(
+        date = _validation(
+            "Gemeldet am",
+            f"Ein Datum als TT.MM.JJJJ, spätestens {latest:%d.%m.%Y}.",
             type="date",
             operator="between",
             formula1=serial[0],
             formula2=serial[1],
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Gemeldet am",
-            error=f"Ein Datum als TT.MM.JJJJ, spätestens {latest:%d.%m.%Y}.",
         )
         for validation, key in ((states, "stand"), (percent, "fortschritt"), (date, "gemeldet_am")):
             validation.add(f"{letter[key]}2:{letter[key]}{last}")
@@ -864,6 +858,14 @@ def write_template(
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return out
+
+
+def _validation(title: str, error: str, **rule: str) -> DataValidation:
+    """A rule for an owner's column: an empty cell passes, anything else that breaks the rule is
+    refused with `title` and the German `error`."""
+    return DataValidation(
+        **rule, allow_blank=True, showErrorMessage=True, errorTitle=title, error=error
+    )
 
 
 def _instructions(catalog: Catalog, round_: Round) -> list[str]:
