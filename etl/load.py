@@ -533,9 +533,7 @@ def _write(
         con.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?)", previous.changes)
     _write_reports(con, inputs)
     if METHOD_DOC.is_file():
-        con.execute(
-            "INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")]
-        )
+        con.execute("INSERT INTO documents VALUES ('progress', ?)", [METHOD_DOC.read_text("utf-8")])
     _write_closed_rounds(con, inputs.data_dir / ROUNDS_DIR)
     con.execute("CHECKPOINT")
 
