@@ -92,6 +92,43 @@ CREATE TABLE indicator_values (
     inputs STRUCT(series VARCHAR, value DOUBLE, flag VARCHAR)[], sources VARCHAR[],
     is_sample BOOLEAN
 );
+-- Per indicator and region: the status and what it rests on (etl/progress.py, docs/progress.md).
+CREATE TABLE indicator_progress (
+    indicator_id VARCHAR, region_code VARCHAR, status VARCHAR, reason VARCHAR,
+    baseline_period INTEGER, baseline_value DOUBLE, latest_period INTEGER, latest_value DOUBLE,
+    target_year INTEGER, target_value DOUBLE, target_kind VARCHAR, target_source VARCHAR,
+    actual_rate DOUBLE, required_rate DOUBLE, ratio DOUBLE, level VARCHAR, uses_sample BOOLEAN,
+    sample_sources VARCHAR[], data_until INTEGER
+);
+-- Per goal and region: the outcome status from its indicators, the counts per indicator status
+-- and per measure state (vocabulary.STATUS_COUNT_COLUMNS, MEASURE_STATE_COLUMNS), and the
+-- Umsetzungsstand from its measures, a second kind of status never mixed with the first.
+CREATE TABLE goal_progress (
+    goal_id VARCHAR, region_code VARCHAR, status VARCHAR, reason VARCHAR, level VARCHAR,
+    indicators BIGINT, assessed BIGINT, sample_indicators BIGINT, uses_sample BOOLEAN,
+    only_sample BOOLEAN, stale_indicators BIGINT, data_until INTEGER,
+    n_ziel_erreicht BIGINT, n_auf_kurs BIGINT, n_deutlicher_fortschritt BIGINT,
+    n_maessiger_fortschritt BIGINT, n_unzureichender_fortschritt BIGINT,
+    n_leichte_verschlechterung BIGINT, n_falsche_richtung BIGINT,
+    n_deutliche_verschlechterung BIGINT, n_nicht_bewertbar BIGINT, n_kontext BIGINT,
+    measures_geplant BIGINT, measures_beschlossen BIGINT, measures_in_umsetzung BIGINT,
+    measures_verzoegert BIGINT, measures_umgesetzt BIGINT, measures_gestrichen BIGINT,
+    implementation_status VARCHAR, implementation_reason VARCHAR, implementation_round VARCHAR,
+    implementation_is_sample BOOLEAN, measures_total BIGINT, measures_on_schedule BIGINT,
+    measures_done BIGINT, measures_delayed BIGINT, measures_overdue BIGINT,
+    measures_unreported BIGINT, measures_dropped BIGINT
+);
+-- Per field and region: the status from its goals and the counts per goal status.
+CREATE TABLE field_progress (
+    field_id VARCHAR, region_code VARCHAR, status VARCHAR, reason VARCHAR, level VARCHAR,
+    goals BIGINT, assessed BIGINT, sample_goals BIGINT, uses_sample BOOLEAN, only_sample BOOLEAN,
+    stale_goals BIGINT, data_until INTEGER,
+    n_ziel_erreicht BIGINT, n_auf_kurs BIGINT, n_deutlicher_fortschritt BIGINT,
+    n_maessiger_fortschritt BIGINT, n_unzureichender_fortschritt BIGINT,
+    n_leichte_verschlechterung BIGINT, n_falsche_richtung BIGINT,
+    n_deutliche_verschlechterung BIGINT, n_nicht_bewertbar BIGINT, n_kontextindikator BIGINT,
+    n_kein_indikator_hinterlegt BIGINT
+);
 CREATE TABLE build_info (
     built_at TIMESTAMP, code_version VARCHAR, catalogue_sha256 VARCHAR, warnings VARCHAR[],
     catalogue_file VARCHAR, municipality_id VARCHAR, previous_built_at TIMESTAMP
@@ -508,15 +545,8 @@ def _write(
     _write_indicators(con, inputs, values)
     _write_sources(con, inputs)
     _insert(con, "indicator_values", values)
-    indicator_progress, goal_progress, field_progress = tables
-    for name, frame in (
-        ("indicator_progress", indicator_progress),
-        ("goal_progress", goal_progress),
-        ("field_progress", field_progress),
-    ):
-        con.register("incoming", frame.to_arrow())
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming")  # fixed names only
-        con.unregister("incoming")
+    for name, frame in zip(PROGRESS_TABLES, tables, strict=True):
+        _insert(con, name, frame)
     con.execute(
         "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -677,10 +707,23 @@ def _insert_by_name(
         )
 
 
+PROGRESS_TABLES = ("indicator_progress", "goal_progress", "field_progress")
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a frame into a declared table by column name; a column the table does not
+    declare, or one it declares that the frame lacks, is a programming error."""
+    declared = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]  # our fixed names
+    if sorted(frame.columns) != sorted(declared):
+        extra = sorted(set(frame.columns) - set(declared))
+        absent = sorted(set(declared) - set(frame.columns))
+        raise ValueError(f"{table}: columns not declared {extra}, declared but absent {absent}")
+    names = ", ".join(f'"{c}"' for c in frame.columns)  # checked against the declaration above
     con.register("incoming", frame.to_arrow())
-    con.execute(f"INSERT INTO {table} SELECT * FROM incoming")  # table: one of our fixed names
-    con.unregister("incoming")
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+    finally:
+        con.unregister("incoming")
 
 
 def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs, values: pl.DataFrame) -> None:

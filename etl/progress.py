@@ -46,10 +46,12 @@ from vocabulary import (
     LEICHTE_VERSCHLECHTERUNG,
     LEVEL,
     MAESSIGER_FORTSCHRITT,
+    MEASURE_STATE_COLUMNS,
     MEASURE_STATES,
     NICHT_BEWERTBAR,
     ORDER,
     PARITY,
+    STATUS_COUNT_COLUMNS,
     TARGET_KINDS,
     UMSETZUNG_ABGESCHLOSSEN,
     UMSETZUNG_IM_PLAN,
@@ -59,7 +61,6 @@ from vocabulary import (
     UNZUREICHENDER_FORTSCHRITT,
     WEDER_NOCH,
     ZIEL_ERREICHT,
-    column_name,
 )
 
 DIRECTIONS = ("up", "down")
@@ -641,10 +642,10 @@ def _goal_progress(
                 "stale_indicators": len(stale),
                 "data_until": min(stale) if stale else None,
             }
-            row |= {f"n_{column_name(s)}": statuses.count(s) for s in (*ORDER, NICHT_BEWERTBAR)}
+            row |= {STATUS_COUNT_COLUMNS[s]: statuses.count(s) for s in (*ORDER, NICHT_BEWERTBAR)}
             row["n_kontext"] = sum(1 for i in own if i.contextual)
             reported = [states.get(m.id) for m in measures]
-            row |= {f"measures_{column_name(s)}": reported.count(s) for s in MEASURE_STATES}
+            row |= {MEASURE_STATE_COLUMNS[s]: reported.count(s) for s in MEASURE_STATES}
             row |= implementation(measures, states, latest).as_row()
             rows.append(row)
     return pl.DataFrame(rows, schema_overrides={"data_until": pl.Int32})
@@ -827,6 +828,6 @@ def _field_progress(catalog: Catalog, goal_progress: pl.DataFrame) -> pl.DataFra
                 "stale_goals": len(stale),
                 "data_until": min(stale) if stale else None,
             }
-            row |= {f"n_{column_name(s)}": statuses.count(s) for s in ALL_STATUSES}
+            row |= {STATUS_COUNT_COLUMNS[s]: statuses.count(s) for s in ALL_STATUSES}
             rows.append(row)
     return pl.DataFrame(rows, schema_overrides={"data_until": pl.Int32})

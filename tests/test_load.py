@@ -250,3 +250,21 @@ def test_killed_builds_never_break_the_published_link(data_dir: Path) -> None:
     assert len(list(data_dir.glob("warehouse-*.duckdb"))) <= load.KEEP_VERSIONS
     assert not list(data_dir.glob("warehouse-*.wal"))
     assert all(load._is_complete(v) for v in data_dir.glob("warehouse-*.duckdb"))
+
+
+def test_a_table_takes_only_the_columns_it_declares() -> None:
+    """Every warehouse table is declared once in SCHEMA; a frame with a column made up at run
+    time (or one missing) is refused instead of silently creating or leaving it."""
+    import polars as pl
+
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE fields (id VARCHAR, name VARCHAR)")
+        load._insert(con, "fields", pl.DataFrame({"name": ["N"], "id": ["f"]}))
+        assert con.execute("SELECT id, name FROM fields").fetchall() == [("f", "N")]
+        with pytest.raises(ValueError, match=r"not declared \['n_neu'\]"):
+            load._insert(con, "fields", pl.DataFrame({"id": ["g"], "name": ["M"], "n_neu": [1]}))
+        with pytest.raises(ValueError, match=r"declared but absent \['name'\]"):
+            load._insert(con, "fields", pl.DataFrame({"id": ["g"]}))
+    finally:
+        con.close()

@@ -95,12 +95,26 @@ PARITY = {"gap": 0.0, "parity": 1.0}
 TARGET_KINDS = ("adopted", "derived", "assumed")
 
 
-def column_name(status: str) -> str:
-    """An ASCII column name for a status or measure state (goal_progress' count columns).
-
-    >>> column_name("mäßiger Fortschritt"), column_name("in Umsetzung"), column_name("verzögert")
-    ('maessiger_fortschritt', 'in_umsetzung', 'verzoegert')
-    """
-    ascii_name = status.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    ascii_name = ascii_name.replace("ß", "ss")
-    return ascii_name.replace("entwicklung in ", "").replace(" ", "_")
+# --- the warehouse's count columns: one per status or state, spelled out once here and declared
+# in etl/load.py's SCHEMA; the ETL fills them and the dashboard reads them by these names ---------
+STATUS_COUNT_COLUMNS = {
+    ZIEL_ERREICHT: "n_ziel_erreicht",
+    AUF_KURS: "n_auf_kurs",
+    DEUTLICHER_FORTSCHRITT: "n_deutlicher_fortschritt",
+    MAESSIGER_FORTSCHRITT: "n_maessiger_fortschritt",
+    UNZUREICHENDER_FORTSCHRITT: "n_unzureichender_fortschritt",
+    LEICHTE_VERSCHLECHTERUNG: "n_leichte_verschlechterung",
+    FALSCHE_RICHTUNG: "n_falsche_richtung",
+    DEUTLICHE_VERSCHLECHTERUNG: "n_deutliche_verschlechterung",
+    NICHT_BEWERTBAR: "n_nicht_bewertbar",
+    KONTEXT: "n_kontextindikator",
+    KEIN_INDIKATOR: "n_kein_indikator_hinterlegt",
+}
+MEASURE_STATE_COLUMNS = {
+    "geplant": "measures_geplant",
+    "beschlossen": "measures_beschlossen",
+    "in Umsetzung": "measures_in_umsetzung",
+    "verzögert": "measures_verzoegert",
+    "umgesetzt": "measures_umgesetzt",
+    "gestrichen": "measures_gestrichen",
+}

@@ -5,7 +5,7 @@ state."""
 import streamlit as st
 
 from dashboard import queries, ui
-from vocabulary import column_name
+from vocabulary import MEASURE_STATE_COLUMNS
 
 db = queries.current()
 region = queries.municipality(db)["region_code"]
@@ -99,7 +99,7 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                 )
         own_measures = measures.filter(measures["goal_id"] == goal["id"])
         if not own_measures.is_empty():
-            by_state = {s: goal[f"measures_{column_name(s)}"] for s in ui.MEASURE_STATES}
+            by_state = {s: goal[MEASURE_STATE_COLUMNS[s]] for s in ui.MEASURE_STATES}
             by_state[ui.NO_REPORT] = own_measures["state"].null_count()
             summary = ", ".join(f"{n} {state}" for state, n in by_state.items() if n)
             st.markdown(f"**Maßnahmen** ({summary})")
