@@ -13,6 +13,8 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -204,23 +206,51 @@ class Catalog(Strict):
     sha256: str
     path: str
 
-    def regions_of(self, indicator: Indicator) -> tuple[str, ...]:
-        if indicator.regions is not None:
-            return indicator.regions
+    @cached_property
+    def resolved(self) -> dict[str, Resolved]:
+        """Every indicator as compute, progress and load need it, worked out once."""
+        due = {g.id: g.due for g in self.goals}
         town = self.municipality
-        return (town.region_code, *(r.code for r in town.comparison))
+        own = (town.region_code, *(r.code for r in town.comparison))
+        return {
+            ind.id: Resolved(
+                target=_target(ind, due.get(ind.goal)),
+                regions=ind.regions if ind.regions is not None else own,
+                formula=formula.parse(ind.formula, set(ind.series)),
+            )
+            for ind in self.indicators
+        }
+
+    def regions_of(self, indicator: Indicator) -> tuple[str, ...]:
+        """The regions an indicator is computed for: its own list, or the municipality and
+        its comparison regions."""
+        return self.resolved[indicator.id].regions
 
     def target_of(self, indicator: Indicator) -> Target | None:
         """The indicator's target; without one, gap and parity indicators get parity by their
         goal's due year as an *assumed* target, which is drawn but decides no status."""
-        if indicator.target is not None or indicator.kind not in PARITY:
-            return indicator.target
-        due = next((g.due for g in self.goals if g.id == indicator.goal), None)
-        if not due:
-            return None
-        return Target(
-            value=PARITY[indicator.kind], year=due, source=ASSUMED_PARITY_SOURCE, kind="assumed"
-        )
+        return self.resolved[indicator.id].target
+
+    def formula_of(self, indicator: Indicator) -> formula.Formula:
+        """The indicator's formula, checked against the whitelist (etl/formula.py)."""
+        return self.resolved[indicator.id].formula
+
+
+@dataclass(frozen=True)
+class Resolved:
+    target: Target | None
+    regions: tuple[str, ...]
+    formula: formula.Formula
+
+
+def _target(indicator: Indicator, due: int | None) -> Target | None:
+    if indicator.target is not None or indicator.kind not in PARITY:
+        return indicator.target
+    if not due:
+        return None
+    return Target(
+        value=PARITY[indicator.kind], year=due, source=ASSUMED_PARITY_SOURCE, kind="assumed"
+    )
 
 
 def goals_without_work(catalog: Catalog) -> list[str]:

@@ -196,7 +196,7 @@ def compute_all(
     for indicator in catalog.indicators:
         rows = by_indicator.get((indicator.id,))
         if rows is not None:
-            frames.append(_evaluate(rows, indicator))
+            frames.append(_evaluate(rows, indicator, catalog.formula_of(indicator)))
     return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
 
 
@@ -339,10 +339,11 @@ def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
     return None if ANY in values else values
 
 
-def _evaluate(rows: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+def _evaluate(
+    rows: pl.DataFrame, indicator: Indicator, parsed: formula_module.Formula
+) -> pl.DataFrame:
     """The formula over one indicator's summed series: a row per sex, region and period."""
     names = list(indicator.series)
-    parsed = formula_module.parse(indicator.formula, set(names))
     wide = rows.pivot(
         on="series",
         index=["sex", "region_code", "period"],

@@ -734,7 +734,7 @@ def _write_indicators(con: duckdb.DuckDBPyConnection, inputs: Inputs, values: pl
     rows, series_rows = [], []
     for position, ind in enumerate(catalog.indicators):
         target = catalog.target_of(ind)
-        parsed = formula.parse(ind.formula, set(ind.series))
+        parsed = catalog.formula_of(ind)
         labels = {name: s.label or name for name, s in ind.series.items()}
         rows.append(
             (
