@@ -25,7 +25,6 @@ row has a quote), so every line of the block is one row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -545,6 +544,12 @@ def _blocks(rows: pl.DataFrame, layout: Layout, file: str) -> pl.DataFrame:
 
 
 def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.DataFrame:
+    """The wide rows in long form: one row per value cell.
+
+    What a row's key cells say (region, period, sex, ...) is worked out once per row, and what a
+    column's header says once per column, before the cells are unpivoted: the long frame has ten
+    times the rows of the wide one, so nothing is computed there that need not be.
+    """
     keys = [f"c{i}" for i in range(layout.n_keys)]
     values = [f"c{i}" for i in range(layout.n_keys, layout.width)]
     roles = _key_roles(rows, keys, layout, file)
@@ -557,25 +562,65 @@ def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.Data
         time = pl.lit(layout.period)
     else:
         time = pl.lit(None, pl.String)
-    key_frame = rows.select("line", time.alias("time"))
     if roles.period is not None:
-        period, _ = parse_time(pl.col("time"))
-        bad_time = key_frame.filter(period.is_null())
+        period, _ = parse_time(time)
+        bad_time = rows.filter(period.is_null())
         if bad_time.height:
             raise SourceFileError.one(
                 file,
-                f"time {quoted(bad_time['time'][0])} is not a year (2015) or a date (30.06.2015)",
+                f"time {quoted(bad_time[roles.period][0].strip())} is not a year (2015) or a "
+                "date (30.06.2015)",
                 line=int(bad_time["line"][0]),
                 column=str(keys.index(roles.period) + 1),
             )
 
-    measure_of = {c: column.measure for c, column in zip(values, layout.columns, strict=True)}
-    unit_of = {c: column.unit for c, column in zip(values, layout.columns, strict=True)}
-    long = rows.unpivot(index=["line", *keys], on=values, variable_name="col", value_name="cell")
+    across = any(column.period for column in layout.columns)
+    by_column = pl.DataFrame(
+        {
+            "col": values,
+            "col_index": list(range(layout.n_keys, layout.width)),
+            "measure": [c.measure for c in layout.columns],
+            "unit": [c.unit for c in layout.columns],
+            "col_sex": [c.sex or TOTAL for c in layout.columns],
+            "col_nationality": [c.nationality or TOTAL for c in layout.columns],
+            "time": [c.period for c in layout.columns] if across else [None] * len(values),
+        },
+        schema_overrides={"col_index": pl.Int32, "unit": pl.String, "time": pl.String},
+    )
+    code, name = _region(roles)
+    row_facts = [
+        code.alias("region_code"),
+        name.alias("region_name"),
+        (normalise_sex(pl.col(roles.sex)) if roles.sex else pl.lit(None, pl.String)).alias(
+            "row_sex"
+        ),
+        (
+            normalise_nationality(pl.col(roles.nationality))
+            if roles.nationality
+            else pl.lit(None, pl.String)
+        ).alias("row_nationality"),
+        (
+            pl.concat_str([pl.col(c).str.strip_chars() for c in roles.category], separator=" | ")
+            if roles.category
+            else pl.lit(None, pl.String)
+        ).alias("category"),
+    ]
+    if across:
+        by_column = by_column.with_columns(parse_time(pl.col("time")))
+    else:
+        row_facts += [time.alias("time")]
+    wide = rows.select("line", *values, *row_facts)
+    if not across:
+        if layout.period is not None and not layout.blocks:
+            _check_period_line(wide, layout.period, file)
+        wide = wide.with_columns(parse_time(pl.col("time"))).drop("time")
+    index = [c for c in wide.columns if c not in values]
+    long = wide.unpivot(index=index, on=values, variable_name="col", value_name="cell")
     value, flag, bad = parse_values(pl.col("cell"))
     long = long.with_columns(value, flag, bad)
     wrong = long.filter(pl.col("bad")).sort("line", "col")
     if wrong.height:
+        measure_of = dict(zip(values, by_column["measure"], strict=True))
         problems: list[Problem] = []
         for row in wrong.head(5).iter_rows(named=True):
             col = int(row["col"][1:]) + 1
@@ -587,39 +632,24 @@ def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.Data
             problems.append(Problem(file, f"… and {wrong.height - 5} more cells like these"))
         raise SourceFileError(problems)
 
-    long = long.join(key_frame, on="line", how="left")
-    across = {c: column.period for c, column in zip(values, layout.columns, strict=True)}
-    if any(across.values()):
-        long = long.with_columns(
-            pl.col("col").replace_strict(across, return_dtype=pl.String).alias("time")
-        )
-    if layout.period is not None and not layout.blocks:
+    long = long.join(by_column, on="col", how="left", maintain_order="left")
+    if across and layout.period is not None and not layout.blocks:
         _check_period_line(long, layout.period, file)
-    period, reference_date = parse_time(pl.col("time"))
-
-    code, name = _region(roles)
-    sex = _dimension(roles.sex, layout, "sex", normalise_sex)
-    nationality = _dimension(roles.nationality, layout, "nationality", normalise_nationality)
-    category = (
-        pl.concat_str([pl.col(c).str.strip_chars() for c in roles.category], separator=" | ")
-        if roles.category
-        else pl.lit(None, pl.String)
-    )
     tidy = long.select(
         pl.lit(source).alias("source"),
-        pl.col("col").replace_strict(measure_of).alias("measure"),
-        pl.col("col").replace_strict(unit_of, return_dtype=pl.String).alias("unit"),
-        code.alias("region_code"),
-        name.alias("region_name"),
-        period,
-        reference_date,
-        sex.alias("sex"),
-        nationality.alias("nationality"),
-        category.alias("category"),
+        "measure",
+        "unit",
+        "region_code",
+        "region_name",
+        "period",
+        "reference_date",
+        pl.coalesce("row_sex", "col_sex").alias("sex"),
+        pl.coalesce("row_nationality", "col_nationality").alias("nationality"),
+        "category",
         "value",
         "flag",
         "line",
-        pl.col("col").str.slice(1).cast(pl.Int32).alias("col_index"),
+        "col_index",
     )
     # Published order: row by row, value columns left to right.
     return finish(tidy.sort("line", "col_index"), source)
@@ -638,19 +668,6 @@ def _check_period_line(long: pl.DataFrame, period: str, file: str) -> None:
             "the header: expected the rows of that period only",
             line=int(other["line"][0]),
         )
-
-
-def _dimension(
-    column: str | None, layout: Layout, dimension: str, normalise: Callable[[pl.Expr], pl.Expr]
-) -> pl.Expr:
-    """Sex or nationality of a value: from its key column, or from its column's header."""
-    if column is not None:
-        return normalise(pl.col(column))
-    by_column = {
-        f"c{layout.n_keys + c}": getattr(col, dimension) or TOTAL
-        for c, col in enumerate(layout.columns)
-    }
-    return pl.col("col").replace_strict(by_column, return_dtype=pl.String)
 
 
 def _key_roles(rows: pl.DataFrame, keys: list[str], layout: Layout, file: str) -> Roles:
