@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from etl.errors import Problem, SourceFileError
-from etl.readers import TIDY_COLUMNS, genesis
+from etl.readers import TIDY_COLUMNS, _common, genesis
 from etl.readers._common import decode
 from tests.conftest import SAMPLES, shared_file
 
@@ -278,3 +281,12 @@ def test_a_nul_byte_is_refused_with_its_line(tmp_path: Path) -> None:
     problem = _problem(_write(tmp_path, data))
     assert problem.line == PERSONAL.read_bytes().count(b"\n") + 1
     assert "0x00 (NUL)" in problem.message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=64))
+def test_the_utf8_test_finds_what_the_pattern_finds(data: bytes) -> None:
+    """The byte-class search that tells a damaged UTF-8 file from a Latin-1 one agrees with the
+    plain regular expression of a multi-byte UTF-8 character, on any bytes."""
+    pattern = rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+    assert _common._has_utf8_sequence(data) == bool(re.search(pattern, data))

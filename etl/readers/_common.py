@@ -170,7 +170,7 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         # UTF-8 elsewhere in the file: one damaged byte, not a Latin-1 file. Read as Latin-1,
         # every umlaut of the data rows would silently turn into two wrong letters ("Ã¶").
-        if _UTF8_SEQUENCE.search(data):
+        if _has_utf8_sequence(data):
             raise _bad_byte(file, data, exc.start, "UTF-8, like the rest of the file") from None
     if not re.search(rb"[\x80-\x9f]", data):
         return data.decode("iso-8859-1"), "iso-8859-1"
@@ -181,10 +181,33 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
 
 
 # A multi-byte UTF-8 character; in German Latin-1 or cp1252 text these byte pairs do not occur
-# ("Ã" followed by "¶" and the like).
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+# ("Ã" followed by "¶" and the like). Each byte is mapped to its class (lead byte of a 2-, 3- or
+# 4-byte sequence, continuation byte, other) so that plain `find` replaces a regex over a file
+# of many megabytes: [\xc2-\xdf][\x80-\xbf], [\xe0-\xef][\x80-\xbf]{2}, [\xf0-\xf4][\x80-\xbf]{3}.
+_BYTE_CLASS = bytes(
+    ord("2")
+    if 0xC2 <= b <= 0xDF
+    else ord("3")
+    if 0xE0 <= b <= 0xEF
+    else ord("4")
+    if 0xF0 <= b <= 0xF4
+    else ord("c")
+    if 0x80 <= b <= 0xBF
+    else ord(".")
+    for b in range(256)
 )
+
+
+def _has_utf8_sequence(data: bytes) -> bool:
+    """Whether `data` holds a well-formed multi-byte UTF-8 character anywhere.
+
+    >>> _has_utf8_sequence("Göttingen".encode()), _has_utf8_sequence("Göttingen".encode("cp1252"))
+    (True, False)
+    >>> _has_utf8_sequence(bytes([0xE2, 0x80, 0x93])), _has_utf8_sequence(bytes([0xE2, 0x80]))
+    (True, False)
+    """
+    classes = data.translate(_BYTE_CLASS)
+    return any(classes.find(pattern) >= 0 for pattern in (b"2c", b"3cc", b"4ccc"))
 
 
 def _mostly_nul(head: bytes) -> bool:
