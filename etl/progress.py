@@ -637,8 +637,9 @@ def _goal_progress(
                 "indicators": len(statuses),
                 "assessed": len(assessed),
                 "sample_indicators": on_sample,
-                "uses_sample": on_sample > 0,
-                "only_sample": bool(assessed) and on_sample == len(assessed),
+                # An invented goal (goal.sample) is sample data whatever its figures are.
+                "uses_sample": goal.sample or on_sample > 0,
+                "only_sample": bool(assessed) and (goal.sample or on_sample == len(assessed)),
                 "stale_indicators": len(stale),
                 "data_until": min(stale) if stale else None,
             }

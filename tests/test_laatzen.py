@@ -386,3 +386,20 @@ def test_make_run_serves_hannover_unless_told_otherwise() -> None:
         "--db data/laatzen/warehouse.duckdb" in laatzen
     )
     assert "WIR_MONITOR_DB=data/laatzen/warehouse.duckdb " in laatzen
+
+
+def test_a_field_of_invented_goals_is_marked_as_sample_data(warehouse: Path) -> None:
+    """Laatzen's goals are examples (goal.sample): a goal's status on official figures is still
+    a status of an invented goal, so the goal and its field count as Beispieldaten."""
+    goals = _query(
+        warehouse, "SELECT bool_and(uses_sample) FROM goal_progress WHERE region_code = ?", LAATZEN
+    )
+    assert goals == [(True,)]
+    fields = _query(
+        warehouse,
+        "SELECT field_id, sample_goals, assessed FROM field_progress "
+        "WHERE region_code = ? AND assessed > 0",
+        LAATZEN,
+    )
+    assert fields, "no field of Laatzen has an assessed goal"
+    assert all(sample == assessed for _, sample, assessed in fields)
