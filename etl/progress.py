@@ -564,9 +564,14 @@ def _sample_sources(
     group: pl.DataFrame, result: Assessment, samples: Mapping[str, str]
 ) -> list[str]:
     """The sample sources behind the values the status was judged on (baseline and latest)."""
-    periods = [p for p in (result.baseline_period, result.latest_period) if p is not None]
-    used = group.filter(pl.col("period").is_in(periods))["sources"].explode().drop_nulls()
-    return sorted(set(used.to_list()) & set(samples))
+    periods = {result.baseline_period, result.latest_period} - {None}
+    used = {
+        source
+        for period, sources in group.select("period", "sources").iter_rows()
+        if period in periods
+        for source in sources or ()
+    }
+    return sorted(used & set(samples))
 
 
 _INDICATOR_SCHEMA = {

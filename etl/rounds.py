@@ -22,14 +22,12 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.catalog import Catalog, Measure, Round
 from etl.errors import Problem, RoundFileError, did_you_mean, named, quoted
@@ -208,6 +206,8 @@ class _Table:
         key = named(self.header[index]) if index < len(self.header) else "?"
         if self.sheet is None:
             return f'{index + 1} ("{key}")'
+        from openpyxl.utils import get_column_letter  # openpyxl only where a sheet is read
+
         return f'{get_column_letter(index + 1)} ("{key}")'
 
 
@@ -385,6 +385,10 @@ def _read_csv(data: bytes, file: str, problems: list[Problem]) -> _Table | None:
 
 
 def _read_xlsx(data: bytes, file: str, problems: list[Problem]) -> list[_Table]:
+    # Imported here: most builds read no workbook, and openpyxl takes a quarter second to load.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         # openpyxl warns about parts of a workbook it drops on reading (data validation
         # extensions, unknown styles); none of them holds a value we read.
@@ -748,6 +752,10 @@ def write_template(
     """Write the XLSX the owners fill in for round `round_id`: "Anleitung", then one sheet per
     owner with a row per measure, `stand` pre-filled with the state of the most recent earlier
     round (so an owner with nothing new returns the file as it is). Returns `out`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
     declared = [r.id for r in catalog.rounds]
     if round_id not in declared:
         raise RoundFileError(
@@ -863,6 +871,8 @@ def write_template(
 def _validation(title: str, error: str, **rule: str) -> DataValidation:
     """A rule for an owner's column: an empty cell passes, anything else that breaks the rule is
     refused with `title` and the German `error`."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     return DataValidation(
         **rule, allow_blank=True, showErrorMessage=True, errorTitle=title, error=error
     )
