@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from etl import formula as formula_module
-from etl.catalog import ANY, Catalog, Indicator, Series
+from etl.catalog import ANY, Catalog, Series
 from etl.errors import Problem, did_you_mean, quoted
 from etl.readers._common import TOTAL
 
@@ -175,7 +175,8 @@ def compute_all(
     catalog: Catalog, con: duckdb.DuckDBPyConnection, offered: pl.DataFrame
 ) -> pl.DataFrame:
     """indicator_values for every indicator: the series summed set-based in DuckDB, in one query
-    over `observations`; the formulas applied per indicator to that small result.
+    over `observations`; the formulas applied to that small result, once per distinct formula
+    (indicators with the same formula over the same series names are evaluated together).
 
     `offered` are the distinct breakdowns of the observations (stage.keys): each series is
     resolved against them once, in Python, into the exact keys it selects, so the query joins on
@@ -191,13 +192,22 @@ def compute_all(
     finally:
         con.unregister("series_spec")
         con.unregister("indicator_regions")
-    by_indicator = summed.partition_by("indicator_id", as_dict=True)
-    frames = []
+    alike: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for indicator in catalog.indicators:
-        rows = by_indicator.get((indicator.id,))
-        if rows is not None:
-            frames.append(_evaluate(rows, indicator, catalog.formula_of(indicator)))
-    return pl.concat(frames) if frames else pl.DataFrame(schema=VALUE_SCHEMA)
+        key = (indicator.formula, tuple(indicator.series))
+        alike.setdefault(key, []).append(indicator.id)
+    formulas = {i.formula: catalog.formula_of(i) for i in catalog.indicators}
+    frames = [
+        _evaluate(summed.filter(pl.col("indicator_id").is_in(ids)), list(names), formulas[text])
+        for (text, names), ids in alike.items()
+    ]
+    position = {ind.id: i for i, ind in enumerate(catalog.indicators)}
+    return (
+        pl.concat(frames)
+        .with_columns(pl.col("indicator_id").replace_strict(position).alias("position"))
+        .sort("position", "region_code", "sex", "period")
+        .drop("position")
+    )
 
 
 def compute_frame(catalog: Catalog, observations: pl.DataFrame) -> pl.DataFrame:
@@ -340,13 +350,15 @@ def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
 
 
 def _evaluate(
-    rows: pl.DataFrame, indicator: Indicator, parsed: formula_module.Formula
+    rows: pl.DataFrame, names: list[str], parsed: formula_module.Formula
 ) -> pl.DataFrame:
-    """The formula over one indicator's summed series: a row per sex, region and period."""
-    names = list(indicator.series)
+    """The formula over the summed series of indicators that share it: a row per indicator,
+    sex, region and period."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=VALUE_SCHEMA)
     wide = rows.pivot(
         on="series",
-        index=["sex", "region_code", "period"],
+        index=["indicator_id", "sex", "region_code", "period"],
         values=["value", "flag", "sources"],
         aggregate_function=None,
     )
@@ -395,7 +407,7 @@ def _evaluate(
     )
     finite = pl.col("raw").is_finite().fill_null(False)
     return result.select(
-        pl.lit(indicator.id).alias("indicator_id"),
+        "indicator_id",
         "region_code",
         pl.col("period").cast(pl.Int32),
         "sex",
@@ -409,4 +421,4 @@ def _evaluate(
         .alias("flag"),
         "inputs",
         "sources",
-    ).sort("region_code", "sex", "period")
+    )
