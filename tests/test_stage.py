@@ -160,3 +160,23 @@ def test_a_failed_rebuild_leaves_the_published_warehouse_and_no_copy(
     assert link.resolve() == published
     assert _tables(link) == before
     assert sorted(data_dir.glob("warehouse-*.duckdb")) == [published]
+
+
+def test_values_that_share_their_key_are_a_warning_with_count_and_first_line(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    """Line 10 (2008) written twice: both copies share region, period and breakdown, so two
+    values are counted, and the first of them stands on line 10."""
+    path = data_dir / "raw" / "52311-01-04-4_gewerbeanmeldungen_kreise.csv"
+    lines = path.read_bytes().split(b"\n")
+    assert lines[9].startswith(b"2008;03241001;")
+    path.write_bytes(b"\n".join([*lines[:10], lines[9], *lines[10:]]))
+    con = duckdb.connect(str(tmp_path / "stage.duckdb"))
+    try:
+        staged = stage.stage(con, sources.load(data_dir), data_dir)
+    finally:
+        con.close()
+    assert [w for w in staged.warnings if "share region" in w] == [
+        'source "gewerbe_kreise": 2 values share region, period and breakdown with another '
+        "value (first at line 10)"
+    ]
