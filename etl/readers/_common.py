@@ -283,12 +283,30 @@ def parse_values(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     (None, None, True)
     """
     cell = raw.str.strip_chars()
-    is_symbol = cell.is_in(list(SYMBOLS))
-    number = (
+    return _judged(cell, _german_number(cell))
+
+
+def with_values(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`frame` with the columns value, flag and bad of its `column` of published cells: the rule
+    of `parse_values`, evaluated in stages so that each cell is stripped and parsed once (on a
+    few million cells, a quarter of the time of the single expression)."""
+    staged = frame.with_columns(pl.col(column).str.strip_chars().alias("_cell"))
+    staged = staged.with_columns(_german_number(pl.col("_cell")).alias("_number"))
+    return staged.with_columns(*_judged(pl.col("_cell"), pl.col("_number"))).drop(
+        "_cell", "_number"
+    )
+
+
+def _german_number(cell: pl.Expr) -> pl.Expr:
+    return (
         pl.when(cell.str.contains(GERMAN_NUMBER))
         .then(cell.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True))
         .cast(pl.Float64, strict=False)
     )
+
+
+def _judged(cell: pl.Expr, number: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    is_symbol = cell.is_in(list(SYMBOLS))
     is_number = number.is_finite().fill_null(False)
     value = pl.when(is_number).then(number).alias("value")
     flag = pl.when(is_symbol).then(cell).alias("flag")

@@ -24,9 +24,9 @@ from etl.readers._common import (
     normalise_nationality,
     normalise_sex,
     parse_time,
-    parse_values,
     read_table,
     read_text,
+    with_values,
 )
 
 
@@ -204,8 +204,7 @@ def _tidy(rows: pl.DataFrame, spec: CityFormat, file: str, source: str) -> pl.Da
         "category",
     ]
     long = keyed.unpivot(index=base, on=list(spec.measures), variable_name="col", value_name="cell")
-    value, flag, bad = parse_values(pl.col("cell"))
-    long = long.with_columns(value, flag, bad)
+    long = with_values(long, "cell")
     wrong = long.filter(pl.col("bad")).sort("line")
     if wrong.height:
         problems = []

@@ -44,10 +44,10 @@ from etl.readers._common import (
     normalise_nationality,
     normalise_sex,
     parse_time,
-    parse_values,
     read_csv_lines,
     read_text,
     sex_word,
+    with_values,
 )
 
 _TABLE = re.compile(r"^(?:GENESIS-)?Tabelle:[ \t]*([^;]*?)[ \t]*(?:;.*)?$")
@@ -640,8 +640,7 @@ def _tidy(rows: pl.DataFrame, layout: Layout, file: str, source: str) -> pl.Data
         wide = wide.with_columns(parse_time(pl.col("time"))).drop("time")
     index = [c for c in wide.columns if c not in values]
     long = wide.unpivot(index=index, on=values, variable_name="col", value_name="cell")
-    value, flag, bad = parse_values(pl.col("cell"))
-    long = long.with_columns(value, flag, bad)
+    long = with_values(long, "cell")
     wrong = long.filter(pl.col("bad")).sort("line", "col")
     if wrong.height:
         measure_of = dict(zip(values, by_column["measure"], strict=True))
