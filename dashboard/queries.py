@@ -238,11 +238,20 @@ def reporting_rounds(db: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def sources(db: str) -> pl.DataFrame:
+def sources(db: str, indicator_id: str | None = None) -> pl.DataFrame:
+    """Every source, official ones first; only an indicator's where one is named."""
     return _run(
         db,
-        "SELECT id, title, publisher, table_code, licence, retrieved, is_sample, rows, file, "
-        "sha256, url, note, format FROM sources ORDER BY is_sample, id",
+        """
+        SELECT s.id, s.title, s.publisher, s.table_code, s.licence, s.retrieved, s.is_sample,
+               s.rows, s.file, s.sha256, s.url, s.note, s.format
+        FROM sources s
+        WHERE ? IS NULL OR s.id IN (
+            SELECT unnest(x.sources) FROM indicator_series x WHERE x.indicator_id = ?
+        )
+        ORDER BY s.is_sample, s.id
+        """,
+        [indicator_id, indicator_id],
     )
 
 
@@ -289,18 +298,14 @@ def filtered_measures(
     db: str, region: str, fields: list[str], owners: list[str], states: list[str]
 ) -> pl.DataFrame:
     """Measures filtered by field, owner and state (an empty choice means all; "keine Meldung"
-    chooses the measures without a report), each with the outcome status of its goal, marked
-    where that status rests on sample data."""
+    chooses the measures without a report), each with the outcome status of its goal and
+    whether that status rests on sample data."""
     return _run(
         db,
         """
-        SELECT m.id, m.title AS "Maßnahme", coalesce(m.state, ?) AS "Stand",
-               m.state_round AS "Runde", m.due AS "Fällig",
-               m.owner AS "Federführung", f.name AS "Handlungsfeld", g.title AS "Ziel",
-               p.status || CASE WHEN p.uses_sample THEN ' (Beispieldaten)' ELSE '' END
-                   AS "Status des Ziels",
-               CASE WHEN m.sample OR g.sample THEN 'Beispiel' ELSE '' END AS "Beispiel",
-               m.source_note AS "Quelle"
+        SELECT m.id, m.title, m.state, m.state_round, m.due, m.owner, f.name AS field_name,
+               g.title AS goal_title, p.status AS goal_status, p.uses_sample AS goal_on_sample,
+               m.sample OR g.sample AS sample, m.source_note
         FROM measures m JOIN goals g ON g.id = m.goal_id JOIN fields f ON f.id = g.field_id
         LEFT JOIN goal_progress p ON p.goal_id = g.id AND p.region_code = ?
         WHERE (len(?) = 0 OR list_contains(?, f.id))
@@ -308,17 +313,7 @@ def filtered_measures(
           AND (len(?) = 0 OR list_contains(?, coalesce(m.state, ?)))
         ORDER BY f.position, g.position, m.position
         """,
-        [
-            NO_REPORT,
-            region,
-            fields,
-            fields,
-            owners,
-            owners,
-            states,
-            states,
-            NO_REPORT,
-        ],
+        [region, fields, fields, owners, owners, states, states, NO_REPORT],
     )
 
 
@@ -330,11 +325,9 @@ def indicator_overview(db: str, region: str, goal_id: str) -> list[dict]:
         """
         SELECT i.id, i.title,
                (SELECT list(v.value ORDER BY v.period) FROM indicator_values v
-                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
-                   AS series,
+                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = ?) AS series,
                (SELECT list(v.period ORDER BY v.period) FROM indicator_values v
-                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = 'insgesamt')
-                   AS periods,
+                WHERE v.indicator_id = i.id AND v.region_code = ? AND v.sex = ?) AS periods,
                p.latest_value, p.latest_period, p.target_value, p.target_year, p.target_kind,
                i.unit, p.status, p.level, i.uses_sample, p.uses_sample AS status_on_sample,
                p.data_until
@@ -343,28 +336,8 @@ def indicator_overview(db: str, region: str, goal_id: str) -> list[dict]:
         WHERE i.goal_id = ?
         ORDER BY i.position
         """,
-        [region, region, region, goal_id],
+        [region, vocabulary.TOTAL, region, vocabulary.TOTAL, region, goal_id],
     ).to_dicts()
-
-
-@st.cache_data(show_spinner=False)
-def source_table(db: str, indicator_id: str | None = None) -> pl.DataFrame:
-    """Sources as the pages list them, German headers; only an indicator's where one is named."""
-    return _run(
-        db,
-        """
-        SELECT s.title AS "Quelle",
-               CASE WHEN s.is_sample THEN 'Beispieldaten' ELSE 'amtlich' END AS "Art",
-               s.retrieved AS "Stand", s.table_code AS "Tabelle", s.publisher AS "Herausgeber",
-               s.licence AS "Lizenz", s.rows AS "Werte", s.file AS "Datei"
-        FROM sources s
-        WHERE ? IS NULL OR s.id IN (
-            SELECT unnest(x.sources) FROM indicator_series x WHERE x.indicator_id = ?
-        )
-        ORDER BY s.is_sample, s.id
-        """,
-        [indicator_id, indicator_id],
-    )
 
 
 # --- rounds: the declared reporting rounds, the closed ones and what each one froze -------------
@@ -391,10 +364,10 @@ def smart_table(db: str) -> pl.DataFrame:
     return _run(
         db,
         """
-        SELECT f.name AS "Handlungsfeld", g.title AS "Ziel",
-               string_agg(s.criterion, ', ' ORDER BY s.rowid) AS "Kriterien",
-               string_agg(s.message, '; ' ORDER BY s.rowid) AS "Was fehlt",
-               CASE WHEN g.sample THEN 'Beispiel' ELSE '' END AS "Beispiel"
+        SELECT f.name AS field_name, g.title AS goal_title,
+               string_agg(s.criterion, ', ' ORDER BY s.rowid) AS criteria,
+               string_agg(s.message, '; ' ORDER BY s.rowid) AS messages,
+               g.sample
         FROM goal_smart s JOIN goals g ON g.id = s.goal_id JOIN fields f ON f.id = g.field_id
         GROUP BY f.position, f.name, g.position, g.title, g.sample
         ORDER BY f.position, g.position

@@ -1,4 +1,5 @@
-"""Small pieces every page shows the same way: a status, the sample badge, German numbers."""
+"""Everything a reader sees as text: a status, the sample badge, German numbers, and every table
+under its German headings. The queries return the warehouse's own columns; the words are here."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import streamlit as st
 
 import vocabulary
@@ -528,15 +530,19 @@ def round_label(round_id: str, sample: bool) -> str:
     return f"Runde {round_id}" + (f" ({SAMPLE_SHORT})" if sample else "")
 
 
-def measures_by_round(
+def measure_table(
     measures: list[dict], reports: list[dict], rounds: list[dict]
 ) -> tuple[list[dict], list[str]]:
     """The measures as the Maßnahmen page lists them: the newest state with its round, then one
     column per declared round with the state reported in it ("–": no report there); a state
-    from an invented round says "Beispiel" (an invented measure has its own column).
+    from an invented round says "Beispiel" (an invented measure has its own column), a goal
+    status resting on sample data says "Beispieldaten".
 
-    >>> rows, heads = measures_by_round(
-    ...     [{"id": "m", "Maßnahme": "AG", "Stand": "verzögert", "Runde": "2024", "Beispiel": ""}],
+    >>> rows, heads = measure_table(
+    ...     [{"id": "m", "title": "AG", "state": "verzögert", "state_round": "2024", "due": 2026,
+    ...       "owner": "Amt", "field_name": "Bildung", "goal_title": "Kita",
+    ...       "goal_status": "auf Kurs", "goal_on_sample": True, "sample": False,
+    ...       "source_note": "Beschluss"}],
     ...     [{"measure_id": "m", "round": "2021", "state": "geplant"},
     ...      {"measure_id": "m", "round": "2024", "state": "verzögert"}],
     ...     [{"id": "2021", "is_sample": False}, {"id": "2024", "is_sample": True}])
@@ -544,6 +550,8 @@ def measures_by_round(
     ['Runde 2021', 'Runde 2024 (Beispiel)']
     >>> rows[0]["Stand"], rows[0]["Runde 2021"], rows[0]["Runde 2024 (Beispiel)"]
     ('verzögert (Runde 2024, Beispiel)', 'geplant', 'verzögert')
+    >>> rows[0]["Status des Ziels"], rows[0]["Beispiel"]
+    ('auf Kurs (Beispieldaten)', '')
     """
     heads = {r["id"]: round_label(r["id"], r["is_sample"]) for r in rounds}
     sample_round = {r["id"] for r in rounds if r["is_sample"]}
@@ -551,13 +559,27 @@ def measures_by_round(
         (r["measure_id"], r["round"]): r["state"] for r in reports
     }
     table = []
-    for measure in measures:
-        row = {k: v for k, v in measure.items() if k not in ("id", "Runde")}
-        if measure["Runde"]:
-            mark = f", {SAMPLE_SHORT}" if measure["Runde"] in sample_round else ""
-            row["Stand"] = f"{measure['Stand']} (Runde {measure['Runde']}{mark})"
+    for m in measures:
+        state = NO_REPORT if m["state"] is None else m["state"]
+        if m["state_round"]:
+            mark = f", {SAMPLE_SHORT}" if m["state_round"] in sample_round else ""
+            state = f"{state} (Runde {m['state_round']}{mark})"
+        goal_status = m["goal_status"]
+        if goal_status is not None and m["goal_on_sample"]:
+            goal_status += f" ({SAMPLE})"
+        row = {
+            "Maßnahme": m["title"],
+            "Stand": state,
+            "Fällig": m["due"],
+            "Federführung": m["owner"],
+            "Handlungsfeld": m["field_name"],
+            "Ziel": m["goal_title"],
+            "Status des Ziels": goal_status,
+            "Beispiel": SAMPLE_SHORT if m["sample"] else "",
+            "Quelle": m["source_note"],
+        }
         for round_id, head in heads.items():
-            row[head] = states.get((measure["id"], round_id), "–")
+            row[head] = states.get((m["id"], round_id), "–")
         table.append(row)
     return table, list(heads.values())
 
@@ -603,6 +625,174 @@ def declared_round_rows(rounds: list[dict]) -> list[dict]:
         }
         for r in rounds
     ]
+
+
+# --- Tables: a query's warehouse columns under the German heads a page shows, in polars
+# expressions (a Python callback inside polars could hang the server, see tests/test_threads.py).
+
+
+def _headed(frame: pl.DataFrame, heads: dict[str, str]) -> pl.DataFrame:
+    """The columns named in `heads`, in its order, each under its German head."""
+    return frame.select(list(heads)).rename(heads)
+
+
+def _marked(column: str, yes: str, no: str = "") -> pl.Expr:
+    """A flag column as words: `yes` where it is true, else `no` (a missing flag too)."""
+    return pl.when(pl.col(column)).then(pl.lit(yes)).otherwise(pl.lit(no)).alias(column)
+
+
+SOURCE_HEADS = {
+    "title": "Quelle",
+    "is_sample": "Art",
+    "retrieved": "Stand",
+    "table_code": "Tabelle",
+    "publisher": "Herausgeber",
+    "licence": "Lizenz",
+    "rows": "Werte",
+    "file": "Datei",
+}
+
+
+def source_table(sources: pl.DataFrame, *, files: bool = True) -> pl.DataFrame:
+    """The sources as the pages list them, sample data or official ("amtlich"); without the file
+    and its number of values where `files` is false.
+
+    >>> table = source_table(pl.DataFrame({"title": ["A", "B"], "is_sample": [False, True],
+    ...     "retrieved": [None, None], "table_code": ["1", None], "publisher": ["P", "Q"],
+    ...     "licence": ["L", "M"], "rows": [3, 4], "file": ["a.csv", "b.csv"]}), files=False)
+    >>> table.columns, table["Art"].to_list()
+    (['Quelle', 'Art', 'Stand', 'Tabelle', 'Herausgeber', 'Lizenz'], ['amtlich', 'Beispieldaten'])
+    """
+    table = _headed(sources.with_columns(_marked("is_sample", SAMPLE, "amtlich")), SOURCE_HEADS)
+    return table if files else table.drop("Werte", "Datei")
+
+
+def smart_table(goals: pl.DataFrame) -> pl.DataFrame:
+    """The goals that fail a SMART criterion, an invented goal marked "Beispiel"."""
+    return _headed(
+        goals.with_columns(_marked("sample", SAMPLE_SHORT)),
+        {
+            "field_name": "Handlungsfeld",
+            "goal_title": "Ziel",
+            "criteria": "Kriterien",
+            "messages": "Was fehlt",
+            "sample": "Beispiel",
+        },
+    )
+
+
+def build_change_table(changes: pl.DataFrame) -> pl.DataFrame:
+    """What changed since the previous build, as the Übersicht lists it."""
+    return _headed(changes, {"kind": "Art", "title": "Was", "before": "vorher", "after": "jetzt"})
+
+
+# --- Indikator ----------------------------------------------------------------------------------
+
+INDICATOR_KINDS = {
+    "level": "Bestand oder Anzahl",
+    "share": "Anteil",
+    "gap": "Lücke in Prozentpunkten (Parität 0)",
+    "parity": "Verhältnis (Parität 1,0)",
+}
+
+
+def series_alt(
+    title: str,
+    place: str,
+    values: list[dict],
+    unit: str,
+    target: tuple[int, float] | None,
+    *,
+    assumed: bool = False,
+) -> str:
+    """The time series chart in words: its first and last value, and the target.
+
+    >>> series_alt("Anteil", "Hannover", [{"period": 2015, "value": None},
+    ...     {"period": 2016, "value": 20.44}, {"period": 2024, "value": 26.4}], "%",
+    ...     (2030, 30.0), assumed=True)
+    'Liniendiagramm Anteil, Hannover: 2016 20,4 %, 2024 26,4 %; angenommenes Ziel 30,0 % bis 2030'
+    """
+    digits = decimals_for(unit)
+    known = [v for v in values if v["value"] is not None]
+    alt = f"Liniendiagramm {title}, {place}"
+    if known:
+        first, last = known[0], known[-1]
+        alt += (
+            f": {first['period']} {number(first['value'], digits)} {unit}, "
+            f"{last['period']} {number(last['value'], digits)} {unit}"
+        )
+    if target:
+        alt += f"; {'angenommenes ' if assumed else ''}Ziel {number(target[1], digits)} {unit} "
+        alt += f"bis {target[0]}"
+    return alt
+
+
+def gaps_caption(values: list[dict]) -> str | None:
+    """The years without a value and why, under the chart; None where every year has one.
+
+    >>> gaps_caption([{"period": 2015, "value": None, "flag": "neu: ."},
+    ...     {"period": 2016, "value": 1.0, "flag": None}])
+    'Lücken statt Nullen: 2015: neu: „.“ (unbekannt oder geheim)'
+    """
+    gaps = [v for v in values if v["value"] is None]
+    if not gaps:
+        return None
+    return "Lücken statt Nullen: " + "; ".join(
+        f"{v['period']}: {explain_flag(v['flag'])}" for v in gaps
+    )
+
+
+def region_rows(progress: list[dict], unit: str) -> list[dict]:
+    """Each region's status and latest value, as the comparison of regions lists them."""
+    return [
+        {
+            "Region": r["region_name"],
+            "Status": status_text(r["status"], sample=r["uses_sample"], data_until=r["data_until"]),
+            "Jahr": str(r["latest_period"] or "–"),
+            "Wert": with_unit(r["latest_value"], unit),
+        }
+        for r in progress
+    ]
+
+
+def citation(meta: dict, sources: list[dict], built_at: dt.datetime | None) -> dict[str, str]:
+    """What a download of an indicator's values says about them before the table: definition,
+    every source with its publisher, table, date and licence, and whether sample data is in it."""
+    return {
+        "Titel": meta["title"],
+        "Einheit": meta["unit"],
+        "Definition": meta["description"],
+        "Berechnung": meta["formula_words"],
+        "Quelle": " / ".join(
+            f"{s['title']} ({s['publisher']}, Tabelle {s['table_code'] or '–'}, "
+            f"Stand {date(s['retrieved'])}, Lizenz: {s['licence']})"
+            for s in sources
+        ),
+        "Beispieldaten": yes_no(meta["uses_sample"]),
+        "Auswertung": local_time(built_at),
+    }
+
+
+def definition(meta: dict) -> str:
+    """An indicator's definition as Markdown: the description, then calculation, concept, unit,
+    kind, direction, baseline, target and the note on its source."""
+    unit = meta["unit"]
+    target = "kein Zielwert"
+    if meta["target_value"] is not None:
+        target = f"{number(meta['target_value'], decimals_for(unit))} {unit} "
+        target += f"bis {meta['target_year']}"
+        target += f" ({TARGET_KINDS[meta['target_kind']]}; Quelle: {meta['target_source']})"
+    return (
+        f"{md(meta['description'])}\n\n"
+        f"- **Berechnung:** {md(meta['formula_words'])}\n"
+        f"- **Konzept:** {md(meta['concept'] or 'nicht angegeben')}"
+        + (" (nie mit der anderen Größe in einer Reihe)" if meta["concept"] in ORIGIN else "")
+        + "\n"
+        f"- **Einheit:** {md(unit)} · **Art:** {INDICATOR_KINDS[meta['kind']]} · "
+        f"**gewünschte Richtung:** {'steigend' if meta['direction'] == 'up' else 'fallend'}\n"
+        f"- **Basisjahr:** {meta['baseline_year']} · **Ziel:** {md(target)}\n"
+        f"- **Hinweis zur Quelle:** {md(meta['source_note']) or '–'}"
+    )
 
 
 # --- Berichtsrunde ------------------------------------------------------------------------------

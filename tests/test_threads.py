@@ -65,6 +65,9 @@ def _work(link: Path) -> list[Callable[[], object]]:
             target=None,
             sample=bool(meta["uses_sample"]),
         )
+        ui.series_alt(meta["title"], town["name"], own.to_dicts(), meta["unit"], None)
+        ui.gaps_caption(own.to_dicts())
+        ui.definition(meta)
         compared = values.filter(values["sex"] == "insgesamt")
         lines, _ = charts.as_index(compared, "region_name")
         charts.lines(lines, by="region_name", title="x", unit="Index", sample=False)
@@ -79,8 +82,9 @@ def _work(link: Path) -> list[Callable[[], object]]:
             raw["indicator_rows"](db, indicator), raw["series_labels"](db, indicator), meta["unit"]
         )
         exports.csv_bytes(exports.frame(download), {"Titel": meta["title"]})
-        raw["indicator_progress"](db, indicator)
-        raw["source_table"](db, indicator).to_arrow()
+        progress = raw["indicator_progress"](db, indicator)
+        ui.region_rows(progress.to_dicts(), meta["unit"])
+        ui.source_table(raw["sources"](db, indicator), files=False).to_arrow()
         return screen
 
     def overview() -> object:
@@ -88,7 +92,7 @@ def _work(link: Path) -> list[Callable[[], object]]:
         fields = raw["field_progress"](db, region)
         raw["data_dates"](db, region)
         raw["build_info"](db)
-        raw["changes"](db).to_arrow()
+        ui.build_change_table(raw["changes"](db)).to_arrow()
         assessed = goals.filter(goals["assessed"] > 0)
         ui.sample_share(assessed.height, assessed.filter(assessed["uses_sample"]).height, 0)
         return [
@@ -101,14 +105,18 @@ def _work(link: Path) -> list[Callable[[], object]]:
 
     def measures() -> object:
         raw["measures"](db)
-        return raw["filtered_measures"](db, region, [], [], []).to_arrow()
+        return ui.measure_table(
+            raw["filtered_measures"](db, region, [], [], []).to_dicts(),
+            raw["measure_reports"](db),
+            raw["reporting_rounds"](db).to_dicts(),
+        )
 
     closed = raw["closed_rounds"](db)["round"].to_list() or ["2024"]
 
     def rounds(n: int) -> object:
         raw["reporting_rounds"](db).to_arrow()
         raw["measure_reports"](db)
-        raw["smart_table"](db).to_arrow()
+        ui.smart_table(raw["smart_table"](db)).to_arrow()
         chosen = closed[n % len(closed)]
         raw["round_goals"](db, chosen)
         raw["round_fields"](db, chosen)
@@ -117,8 +125,7 @@ def _work(link: Path) -> list[Callable[[], object]]:
 
     def sources() -> object:
         raw["document"](db, "progress")
-        raw["sources"](db)
-        return raw["source_table"](db, None).to_arrow()
+        return ui.source_table(raw["sources"](db)).to_arrow()
 
     # Each round of a thread runs the pages' cheap parts and one indicator and one goal in turn,
     # so that every query and every kind of shaping runs in all threads at once, 50 rounds each.

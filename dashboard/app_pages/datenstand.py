@@ -14,7 +14,7 @@ st.title("Datenstand")
 sources = queries.sources(db)
 st.subheader("Quellen")
 st.dataframe(
-    queries.source_table(db).to_arrow(),
+    ui.source_table(sources).to_arrow(),
     hide_index=True,
     column_config={"Stand": st.column_config.DateColumn(format="DD.MM.YYYY")},
 )
@@ -65,7 +65,7 @@ else:
         f"{ui.count(smart.height, 'Ziel erfüllt', 'Ziele erfüllen')} mindestens ein Kriterium "
         "nicht:"
     )
-    st.dataframe(smart.to_arrow(), hide_index=True)
+    st.dataframe(ui.smart_table(smart).to_arrow(), hide_index=True)
 
 st.subheader("Letzte Auswertung")
 st.markdown(

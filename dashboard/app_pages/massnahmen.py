@@ -31,7 +31,7 @@ st.markdown(
     f"**{shown.height} von {ui.count(every.height, 'Maßnahme', 'Maßnahmen')}**"
     + ("" if shown.height == every.height else " entsprechen der Auswahl.")
 )
-table, round_columns = ui.measures_by_round(
+table, round_columns = ui.measure_table(
     shown.to_dicts(), queries.measure_reports(db), rounds.to_dicts()
 )
 if not table:

@@ -87,10 +87,4 @@ elif changes.is_empty():
     )
 else:
     st.caption(f"Gegenüber der Auswertung vom {ui.local_time(info['previous_built_at'])}:")
-    st.dataframe(
-        changes.rename(
-            {"kind": "Art", "title": "Was", "before": "vorher", "after": "jetzt"}
-        ).to_arrow(),
-        column_order=["Art", "Was", "vorher", "jetzt"],
-        hide_index=True,
-    )
+    st.dataframe(ui.build_change_table(changes).to_arrow(), hide_index=True)
