@@ -18,7 +18,8 @@ from etl import catalog as catalog_module
 from etl import disclosure, load, readers
 from etl.catalog import Catalog, Indicator
 from etl.errors import EtlError, Problem
-from etl.readers._common import TOTAL, display_name
+from etl.readers._common import display_name
+from vocabulary import TOTAL
 
 DEFAULT_CATALOG = Path("indicators.toml")
 DEFAULT_DATA = Path("data")

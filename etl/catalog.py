@@ -34,7 +34,7 @@ from etl.validation import (
     one,
     toml_limit_problem,
 )
-from vocabulary import PARITY
+from vocabulary import PARITY, TOTAL
 
 MeasureState = Literal[
     "geplant", "beschlossen", "in Umsetzung", "verzögert", "umgesetzt", "gestrichen"
@@ -138,7 +138,7 @@ class Series(Strict):
     source: OneOrMore
     measure: Text
     region: RegionCode | None = None
-    sex: OneOrMore = "insgesamt"
+    sex: OneOrMore = TOTAL
     nationality: OneOrMore = "insgesamt"
     category: OneOrMore = ANY
     label: str = ""

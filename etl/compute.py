@@ -15,9 +15,8 @@ import polars as pl
 from etl import formula as formula_module
 from etl.catalog import ANY, Catalog, Series
 from etl.errors import Problem, did_you_mean, quoted
-from etl.readers._common import TOTAL
+from vocabulary import SEXES, TOTAL
 
-SEXES = ("männlich", "weiblich")
 VALUE_SCHEMA: dict[str, pl.DataType] = {
     "indicator_id": pl.String(),
     "region_code": pl.String(),
@@ -349,9 +348,7 @@ def _values(wanted: str | tuple[str, ...]) -> list[str] | None:
     return None if ANY in values else values
 
 
-def _evaluate(
-    rows: pl.DataFrame, names: list[str], parsed: formula_module.Formula
-) -> pl.DataFrame:
+def _evaluate(rows: pl.DataFrame, names: list[str], parsed: formula_module.Formula) -> pl.DataFrame:
     """The formula over the summed series of indicators that share it: a row per indicator,
     sex, region and period."""
     if rows.is_empty():

@@ -80,7 +80,8 @@ import polars as pl
 
 from etl.errors import Problem, SourceFileError
 from etl.readers import city
-from etl.readers._common import TIDY_SCHEMA, TOTAL
+from etl.readers._common import TIDY_SCHEMA
+from vocabulary import TOTAL
 
 # The BA rule: 1 and 2 are secret, 0 and 3 upwards are published.
 MIN_PERSONS = 3

@@ -29,8 +29,9 @@ from etl import compute, formula, progress, rounds, stage
 from etl import sources as sources_module
 from etl.catalog import Catalog
 from etl.errors import BuildError, EtlError, Problem
-from etl.readers._common import TOTAL, display_name
+from etl.readers._common import display_name
 from etl.sources import Manifest
+from vocabulary import TOTAL
 
 # How many warehouse versions stay on disk: the current one and the one before it.
 KEEP_VERSIONS = 2

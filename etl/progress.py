@@ -53,6 +53,7 @@ from vocabulary import (
     PARITY,
     STATUS_COUNT_COLUMNS,
     TARGET_KINDS,
+    TOTAL,
     UMSETZUNG_ABGESCHLOSSEN,
     UMSETZUNG_IM_PLAN,
     UMSETZUNG_KEINE_MELDUNG,
@@ -516,7 +517,7 @@ def progress_tables(
     """
     samples = samples or {}
     indicator_rows = []
-    totals = values.filter(pl.col("sex") == "insgesamt")
+    totals = values.filter(pl.col("sex") == TOTAL)
     newest = totals.drop_nulls("value")["period"].max()
     by_key = dict(totals.group_by("indicator_id", "region_code"))
     for ind in catalog.indicators:

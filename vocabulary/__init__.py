@@ -7,8 +7,15 @@ both import this package, and the dashboard never imports etl (DESIGN.md).
 
 from __future__ import annotations
 
-# --- the total of a breakdown, as the readers spell it in observations -------------------------
+# --- the values of a breakdown, as every reader writes them into observations ----------------
 TOTAL = "insgesamt"
+MAENNLICH = "männlich"
+WEIBLICH = "weiblich"
+DIVERS = "divers"
+DEUTSCH = "deutsch"
+AUSLAENDISCH = "ausländisch"
+# The breakdown by sex an indicator with by_sex computes beside the total.
+SEXES = (MAENNLICH, WEIBLICH)
 
 # --- outcome status of an indicator, a goal, a field (docs/progress.md) ------------------------
 ZIEL_ERREICHT = "Ziel erreicht"

@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from etl.errors import SourceFileError, quoted
+from vocabulary import AUSLAENDISCH, DEUTSCH, DIVERS, MAENNLICH, TOTAL, WEIBLICH
 
 # The published special values (Zeichenerklärung of GENESIS and the Regionalstatistik).
 SYMBOLS: dict[str, str] = {
@@ -35,7 +36,6 @@ SYMBOL_LIST = "- . x ... /"
 # A German number: optional sign, digits with or without thousands dots, optional decimal comma.
 GERMAN_NUMBER = r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$"
 
-TOTAL = "insgesamt"
 
 # An official region key: DG (Germany), Land (2), Regierungsbezirk (3), Kreis (5), Gemeinde (8),
 # Gemeindeverband (9) or the 12-digit Regionalschlüssel.
@@ -60,30 +60,30 @@ TIDY_SCHEMA: dict[str, pl.DataType] = {
 TIDY_COLUMNS = list(TIDY_SCHEMA)
 
 _SEX = {
-    "männlich": "männlich",
-    "maennlich": "männlich",
-    "m": "männlich",
-    "männer": "männlich",
-    "weiblich": "weiblich",
-    "w": "weiblich",
-    "frauen": "weiblich",
-    "divers": "divers",
-    "d": "divers",
+    "männlich": MAENNLICH,
+    "maennlich": MAENNLICH,
+    "m": MAENNLICH,
+    "männer": MAENNLICH,
+    "weiblich": WEIBLICH,
+    "w": WEIBLICH,
+    "frauen": WEIBLICH,
+    "divers": DIVERS,
+    "d": DIVERS,
     "insgesamt": TOTAL,
     "zusammen": TOTAL,
     "": TOTAL,
 }
 _NATIONALITY = {
-    "deutsch": "deutsch",
-    "deutsche": "deutsch",
-    "ausländisch": "ausländisch",
-    "ausländer": "ausländisch",
-    "ausländer/-innen": "ausländisch",
-    "ausländer(innen)": "ausländisch",
-    "ausländerinnen": "ausländisch",
-    "ausländerinnen und ausländer": "ausländisch",
-    "nichtdeutsch": "ausländisch",
-    "nichtdeutsche": "ausländisch",
+    "deutsch": DEUTSCH,
+    "deutsche": DEUTSCH,
+    "ausländisch": AUSLAENDISCH,
+    "ausländer": AUSLAENDISCH,
+    "ausländer/-innen": AUSLAENDISCH,
+    "ausländer(innen)": AUSLAENDISCH,
+    "ausländerinnen": AUSLAENDISCH,
+    "ausländerinnen und ausländer": AUSLAENDISCH,
+    "nichtdeutsch": AUSLAENDISCH,
+    "nichtdeutsche": AUSLAENDISCH,
     "insgesamt": TOTAL,
     "zusammen": TOTAL,
     "": TOTAL,

@@ -79,6 +79,7 @@ from etl.readers._common import (
     normalise_sex,
     read_text,
 )
+from vocabulary import AUSLAENDISCH, DEUTSCH, MAENNLICH, WEIBLICH
 
 YEAR = "Year"
 VALUE = "Value"
@@ -113,10 +114,10 @@ _ADJUSTMENT_LAYER = re.compile(r"RA_[0-9]{2}")
 _NATIONALITY_KEY = re.compile(r"W[0-9]+|0")
 
 # Words of Open SDG files the shared vocabulary (_common) does not know yet.
-_EXTRA_SEX = {"männer": "männlich", "frauen": "weiblich"}
+_EXTRA_SEX = {"männer": MAENNLICH, "frauen": WEIBLICH}
 _EXTRA_NATIONALITY = {
-    "deutsche staatsangehörigkeit": "deutsch",
-    "nichtdeutsche staatsangehörigkeit": "ausländisch",
+    "deutsche staatsangehörigkeit": DEUTSCH,
+    "nichtdeutsche staatsangehörigkeit": AUSLAENDISCH,
 }
 _TOTAL_WORDS = frozenset({"", TOTAL, "zusammen"})
 
