@@ -359,7 +359,7 @@ def closed_rounds(db: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def smart_table(db: str) -> pl.DataFrame:
+def smart_failures(db: str) -> pl.DataFrame:
     """Each goal that fails a SMART criterion the catalogue can check: the criteria and why."""
     return _run(
         db,

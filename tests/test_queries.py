@@ -44,7 +44,7 @@ ARGS: dict[str, Callable[[Shipped], tuple]] = {
     "sources": lambda s: (s.indicator,),
     "changes": lambda s: (),
     "closed_rounds": lambda s: (),
-    "smart_table": lambda s: (),
+    "smart_failures": lambda s: (),
     "round_goals": lambda s: (ROUNDS[-1],),
     "round_fields": lambda s: (ROUNDS[-1],),
     "synopsis": lambda s: (ROUNDS,),

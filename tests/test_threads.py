@@ -116,7 +116,7 @@ def _work(link: Path) -> list[Callable[[], object]]:
     def rounds(n: int) -> object:
         raw["reporting_rounds"](db).to_arrow()
         raw["measure_reports"](db)
-        ui.smart_table(raw["smart_table"](db)).to_arrow()
+        ui.smart_table(raw["smart_failures"](db)).to_arrow()
         chosen = closed[n % len(closed)]
         raw["round_goals"](db, chosen)
         raw["round_fields"](db, chosen)

@@ -57,7 +57,7 @@ st.markdown(
     + " · ".join(f"**{key}** {ui.md(text)}" for key, text in ui.SMART.items())
     + "."
 )
-smart = queries.smart_table(db)
+smart = queries.smart_failures(db)
 if smart.is_empty():
     st.success("Jedes Ziel erfüllt alle prüfbaren Kriterien.", icon=":material/check:")
 else:
