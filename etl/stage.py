@@ -25,7 +25,7 @@ import polars as pl
 
 from etl import disclosure, readers
 from etl.errors import EtlError, Problem
-from etl.readers._common import display_name
+from etl.readers._common import TIDY_COLUMNS, display_name
 from etl.sources import Manifest
 
 # The tables this module owns; load.py declares the rest of the warehouse.
@@ -45,21 +45,8 @@ CREATE TABLE IF NOT EXISTS source_keys (
     source_id VARCHAR, measure VARCHAR, sex VARCHAR, nationality VARCHAR, category VARCHAR
 );
 """
-OBSERVATION_COLUMNS = (
-    "source_id",
-    "measure",
-    "unit",
-    "region_code",
-    "region_name",
-    "period",
-    "reference_date",
-    "sex",
-    "nationality",
-    "category",
-    "value",
-    "flag",
-    "line",
-)
+# The readers' tidy columns, `source` stored as `source_id` (DESIGN.md's name).
+OBSERVATION_COLUMNS = tuple("source_id" if c == "source" else c for c in TIDY_COLUMNS)
 # The key of one published number: two rows of a source with the same key are one too many.
 KEY = ["measure", "region_code", "period", "reference_date", "sex", "nationality", "category"]
 # The code that turns a file into rows: a change in any of these re-reads every source.
