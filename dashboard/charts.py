@@ -1,16 +1,29 @@
 """Plotly figures: a frame in, a figure out; no Streamlit calls here.
 
 Every figure has a title with the unit, axis titles, whole-year ticks, German number format and
-colours from the Okabe–Ito palette, which colour-blind readers can tell apart.
+colours after the Okabe–Ito palette, which colour-blind readers can tell apart, each darkened
+where needed to stand out 3:1 against the white background (WCAG 1.4.11); and every line has its
+own marker and dash, so that no two lines differ by colour alone (WCAG 1.4.1).
 """
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import polars as pl
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-SEX_COLOURS = {"insgesamt": "#0072B2", "weiblich": "#E69F00", "männlich": "#56B4E9"}
+# Okabe–Ito's hues; orange, reddish purple, yellow and sky blue (2.3:1 and less on white) are
+# darkened to ≥ 3:1, sky blue, which darkened is the first blue again, gives way to slate.
+OKABE_ITO = ["#0072B2", "#A65F00", "#009E73", "#AD4F8A", "#D55E00", "#7F6F00", "#000000", "#5C5C99"]
+SEX_COLOURS = {"insgesamt": "#0072B2", "weiblich": "#A65F00", "männlich": "#AD4F8A"}
+# The total is often the mean of the two sexes and lies on one of them: it is drawn first and
+# wide with filled markers, the sexes thin on top of it with open markers it shows through.
+SEX_STYLES = {
+    "insgesamt": {"dash": "solid", "width": 5, "symbol": "circle", "size": 11},
+    "weiblich": {"dash": "dash", "width": 2, "symbol": "triangle-up-open", "size": 10},
+    "männlich": {"dash": "dot", "width": 2, "symbol": "square-open", "size": 9},
+}
 SAMPLE_NOTE = "Beispieldaten – keine amtlichen Zahlen"
 # An assumed target is drawn apart from adopted ones: grey (5.7:1 on white), open marker.
 ASSUMED_GREY = "#666666"
@@ -29,16 +42,32 @@ def plain(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Plotly never wraps a title: a longer one is cut at the figure's edge. 50 characters of the
+# bold title fit in a chart of 600 px, the width it has at a window of 640 px.
+TITLE_WIDTH = 50
+
+
+def wrapped(title: str, width: int = TITLE_WIDTH) -> str:
+    """A title for Plotly broken into lines of at most `width` characters, each escaped.
+
+    >>> wrapped("Anteil der Neueinstellungen mit Migrationshintergrund – Hannover & <Region>")
+    'Anteil der Neueinstellungen mit<br>Migrationshintergrund – Hannover &amp; &lt;Region&gt;'
+    """
+    return "<br>".join(plain(line) for line in textwrap.wrap(title, width) or [""])
+
+
 def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
     subtitle = f"Einheit: {plain(unit)}" + (f" · {SAMPLE_NOTE}" if sample else "")
+    text = wrapped(title)
+    extra = 24 * text.count("<br>")  # room for each further line of the title
     fig.update_layout(
-        title={"text": plain(title), "subtitle": {"text": subtitle}},
+        title={"text": text, "subtitle": {"text": subtitle}},
         separators=",.",
         colorway=OKABE_ITO,
         # No named template: Streamlit's chart theme styles the figure, and copying a Plotly
         # template cost 40 ms a figure (a third of the Indikator page).
-        height=430,
-        margin={"t": 80, "b": 40, "l": 60, "r": 20},
+        height=430 + extra,
+        margin={"t": 80 + extra, "b": 40, "l": 60, "r": 20},
         legend={"orientation": "h", "y": -0.18},
         hovermode="x unified",
     )
@@ -182,12 +211,21 @@ def lines(
     unit: str,
     sample: bool,
     colours: dict[str, str] | None = None,
+    styles: dict[str, dict] | None = None,
 ) -> go.Figure:
-    """One line per value of `by` (regions or sexes), gaps kept."""
+    """One line per value of `by` (regions or sexes), gaps kept; each line with its own marker
+    and dash, or the one `styles` gives it (dash, width, symbol, size)."""
     fig = go.Figure()
-    for i, (key,) in enumerate(values.select(by).unique(maintain_order=True).iter_rows()):
+    keys = values[by].unique(maintain_order=True).to_list()
+    if styles:  # in the order of `styles`: what is drawn later lies on top
+        order = list(styles)
+        keys.sort(key=lambda k: order.index(k) if k in order else len(order))
+    for i, key in enumerate(keys):
         part = values.filter(pl.col(by) == key)
         colour = (colours or {}).get(key, OKABE_ITO[i % len(OKABE_ITO)])
+        style = {"dash": DASHES[i % len(DASHES)], "width": 2}
+        style |= {"symbol": MARKERS[i % len(MARKERS)], "size": 8}
+        style |= (styles or {}).get(key, {})
         fig.add_trace(
             go.Scatter(
                 x=part["period"].to_list(),
@@ -195,8 +233,8 @@ def lines(
                 name=plain(str(key)),
                 mode="lines+markers",
                 connectgaps=False,
-                line={"color": colour, "dash": DASHES[i % len(DASHES)], "width": 2},
-                marker={"symbol": MARKERS[i % len(MARKERS)], "size": 8},
+                line={"color": colour, "dash": style["dash"], "width": style["width"]},
+                marker={"symbol": style["symbol"], "size": style["size"], "color": colour},
                 hovertemplate=_hover(unit),
             )
         )

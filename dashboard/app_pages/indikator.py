@@ -108,6 +108,7 @@ def by_sex(meta: dict, values: pl.DataFrame) -> None:
             unit=meta["unit"],
             sample=meta["uses_sample"],
             colours=charts.SEX_COLOURS,
+            styles=charts.SEX_STYLES,
         ),
         alt=f"Liniendiagramm {meta['title']} nach Geschlecht (insgesamt, weiblich, männlich)",
         key="by_sex",
