@@ -4,7 +4,9 @@ under its German headings. The queries return the warehouse's own columns; the w
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -13,12 +15,13 @@ import streamlit as st
 import vocabulary
 
 # Status is never shown by colour alone: every level has an icon and the status word beside it.
-# Blue and orange are the pair colour-blind readers tell apart best (Okabe–Ito).
+# Blue and orange are the pair colour-blind readers tell apart best (Okabe–Ito). The icons are
+# Material Symbols, drawn by `icon` so that screen readers skip them: the word says it.
 LEVELS = {
-    "gut": (":material/check_circle:", "blue", "gut"),
-    "langsam": (":material/hourglass_top:", "orange", "langsam"),
-    "falsch": (":material/trending_down:", "red", "falsche Richtung"),
-    "offen": (":material/help:", "gray", "offen"),
+    "gut": ("check_circle", "blue", "gut"),
+    "langsam": ("hourglass_top", "orange", "langsam"),
+    "falsch": ("trending_down", "red", "falsche Richtung"),
+    "offen": ("help", "gray", "offen"),
 }
 SAMPLE = "Beispieldaten"
 SYMBOLS = {
@@ -31,7 +34,40 @@ SYMBOLS = {
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-SAMPLE_MARK = f":violet-badge[:material/science: {SAMPLE}]"
+# Streamlit's own ":material/…:" in Markdown is an image named "check_circle icon", which a
+# screen reader reads before every status; this is the same glyph of the same font, hidden.
+_ICON_STYLE = (
+    "font-family: 'Material Symbols Rounded'; font-weight: 400; display: inline-block; "
+    "vertical-align: bottom; user-select: none; white-space: nowrap"
+)
+_ICON_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def icon(name: str) -> str:
+    """A Material icon as inline HTML that assistive technology skips (aria-hidden).
+
+    Only our own icon names get here; anything else is refused rather than written into HTML.
+
+    >>> icon("help")[:45]
+    '<span aria-hidden="true" style="font-family: '
+    >>> icon("x<y")
+    Traceback (most recent call last):
+    ...
+    ValueError: not an icon name: 'x<y'
+    """
+    if not _ICON_NAME.fullmatch(name):
+        raise ValueError(f"not an icon name: {name!r}")
+    return f'<span aria-hidden="true" style="{_ICON_STYLE}">{name}</span>'
+
+
+def badge(colour: str, icon_name: str, text: str) -> str:
+    """A coloured badge with a hidden icon, for st.markdown(..., unsafe_allow_html=True): the
+    text is our own vocabulary, escaped all the same (an escaped "<" is text, never HTML).
+
+    >>> badge("gray", "history", "Daten bis 2016").endswith(">history</span> Daten bis 2016]")
+    True
+    """
+    return f":{colour}-badge[{icon(icon_name)} {md(text)}]"
 
 
 def status_badge(
@@ -41,8 +77,12 @@ def status_badge(
     sample: bool = False,
     data_until: int | None = None,
 ) -> None:
-    """A status with its marks on one line: rests on sample data, data end years ago."""
-    st.markdown(status_markdown(status, level, sample=sample, data_until=data_until))
+    """A status with its marks on one line: rests on sample data, data end years ago. The
+    Markdown holds HTML (the hidden icons) and no data: the status words are our vocabulary."""
+    st.markdown(
+        status_markdown(status, level, sample=sample, data_until=data_until),
+        unsafe_allow_html=True,
+    )
 
 
 def status_markdown(
@@ -52,18 +92,22 @@ def status_markdown(
     sample: bool = False,
     data_until: int | None = None,
 ) -> str:
-    """The status as an inline markdown badge, with the sample and staleness marks beside it.
+    """The status as an inline markdown badge, with the sample and staleness marks beside it;
+    each icon hidden from screen readers (see `icon`), which read "auf Kurs, Beispieldaten".
 
-    >>> status_markdown("auf Kurs", "gut", sample=True, data_until=2016)
-    ':blue-badge[:material/check_circle: auf Kurs] :violet-badge[:material/science: \
-Beispieldaten] :gray-badge[:material/history: Daten bis 2016]'
+    >>> text = status_markdown("auf Kurs", "gut", sample=True, data_until=2016)
+    >>> text == " ".join([badge("blue", "check_circle", "auf Kurs"), SAMPLE_MARK,
+    ...                   badge("gray", "history", "Daten bis 2016")])
+    True
+    >>> ":material/" in text
+    False
     """
-    icon, colour, _ = LEVELS.get(level or "offen", LEVELS["offen"])
-    text = f":{colour}-badge[{icon} {status or 'nicht bewertbar'}]"
+    name, colour, _ = LEVELS.get(level or "offen", LEVELS["offen"])
+    text = badge(colour, name, status or "nicht bewertbar")
     if sample:
         text += f" {SAMPLE_MARK}"
     if data_until is not None:
-        text += f" :gray-badge[:material/history: Daten bis {data_until}]"
+        text += " " + badge("gray", "history", f"Daten bis {data_until}")
     return text
 
 
@@ -93,12 +137,52 @@ def sample_help(town: str) -> str:
 
 
 def sample_badge() -> None:
-    """The Beispieldaten badge; its help names the municipality of the warehouse shown."""
+    """The Beispieldaten mark, a button that opens what sample data are, naming the municipality
+    of the warehouse shown: a badge's tooltip opened on mouse-over only, never by keyboard."""
     # Imported here: queries imports the report, which imports this module.
     from dashboard import queries
 
     town = queries.municipality(queries.current())["name"]
-    st.badge(SAMPLE, icon=":material/science:", color="violet", help=sample_help(md(town)))
+    with st.popover(SAMPLE, icon=":material/science:", type="tertiary"):
+        st.markdown(sample_help(md(town)))
+
+
+# A live region: what it says when its text changes, a screen reader announces without moving
+# the focus (WCAG 4.1.3). Its text is made here from our own words and numbers, escaped all the
+# same; st.html puts it into the page itself (no iframe), where the reader watches it.
+_OFF_SCREEN = (
+    "position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); "
+    "white-space: nowrap"
+)
+
+
+def live_html(strong: str, rest: str = "", *, visible: bool = True) -> str:
+    """A status message as HTML with role="status": `strong` in bold, then `rest`.
+
+    >>> live_html("6 von 6 Maßnahmen", " <b>")
+    '<p role="status" aria-live="polite"><strong>6 von 6 Maßnahmen</strong> &lt;b&gt;</p>'
+    >>> 'style="position: absolute' in live_html("Seite Übersicht", visible=False)
+    True
+    """
+    style = "" if visible else f' style="{_OFF_SCREEN}"'
+    text = f"<strong>{html.escape(strong)}</strong>{html.escape(rest)}" if strong else ""
+    return f'<p role="status" aria-live="polite"{style}>{text}</p>'
+
+
+def page_status(page: str) -> None:
+    """Says which page opened: a page change moves no focus, so without it a screen reader
+    hears nothing. Off screen, first on every page, so that the same region changes its text."""
+    st.html(live_html(f"Seite {page}", visible=False))
+
+
+def page_url(page: str, **params: str) -> str:
+    """A link to one of our pages with its query, each part percent-encoded, for Markdown.
+
+    >>> page_url("indikator", indikator="a.b_c"), page_url("x", q="a b)")
+    ('/indikator?indikator=a.b_c', '/x?q=a%20b%29')
+    """
+    query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in params.items())
+    return f"/{quote(page)}" + (f"?{query}" if query else "")
 
 
 def deep_link(param: str, ids: list[str], unknown: str) -> str:
@@ -211,6 +295,9 @@ def md(text: str | None, *, one_line: bool = False) -> str:
     if one_line:
         text = _BREAKS.sub(" ", text).strip()
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+SAMPLE_MARK = badge("violet", "science", SAMPLE)
 
 
 def quoted(value: str, limit: int = 80) -> str:
@@ -382,6 +469,27 @@ def data_years(newest: int | None, stale: int, oldest: int | None) -> str:
 SYMBOL = {"gut": "✓", "langsam": "◐", "falsch": "✗", "offen": "○"}
 
 
+def sparkline_words(periods: list[int] | None, values: list[float | None] | None, unit: str) -> str:
+    """A sparkline in words, for those who cannot see it: first and last year with a value, and
+    the years without one in between.
+
+    >>> sparkline_words([2015, 2016, 2017, 2018], [None, 29.5095, None, 31.2], "%")
+    '2016: 29,5 % → 2018: 31,2 % (ohne 2017)'
+    >>> sparkline_words([2023, 2024], [None, 88.598], "%"), sparkline_words([], [], "%")
+    ('2024: 88,6 %', 'keine Werte')
+    """
+    known = [(p, v) for p, v in zip(periods or [], values or [], strict=True) if v is not None]
+    if not known:
+        return "keine Werte"
+    (first, start), (last, end) = known[0], known[-1]
+    if first == last:
+        return f"{first}: {with_unit(start, unit)}"
+    missing = [str(p) for p, v in zip(periods or [], values or [], strict=True) if v is None]
+    missing = [p for p in missing if first < int(p) < last]
+    gaps = f" (ohne {', '.join(missing)})" if missing else ""
+    return f"{first}: {with_unit(start, unit)} → {last}: {with_unit(end, unit)}{gaps}"
+
+
 def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
     """A goal's indicators as the field page lists them, grouped by status level (best first),
     each group with its status colour for the sparklines. The column "Daten" says whether the
@@ -389,12 +497,13 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
     or none ("amtlich").
 
     >>> rows = overview_by_level([{"title": "Anteil", "series": [None, 20.4, 26.4],
-    ...     "latest_value": 26.4, "latest_period": 2024, "target_value": 30.0,
-    ...     "target_year": 2026, "target_kind": "assumed", "unit": "%", "status": "auf Kurs",
+    ...     "periods": [2015, 2016, 2024], "latest_value": 26.4, "latest_period": 2024,
+    ...     "target_value": 30.0, "target_year": 2026, "target_kind": "assumed", "unit": "%",
+    ...     "status": "auf Kurs",
     ...     "level": "gut", "uses_sample": True, "status_on_sample": True, "data_until": None}])
     >>> colour, [row] = rows[0]
-    >>> colour, row["Verlauf"], row["Status"], row["Ziel"], row["Daten"]
-    ('blue', [20.4, 26.4], '✓ auf Kurs', '30,0 % bis 2026 (angenommen)', 'Beispieldaten')
+    >>> colour, row["Verlauf"], row["Verlauf in Worten"], row["Status"], row["Daten"]
+    ('blue', [20.4, 26.4], '2016: 20,4 % → 2024: 26,4 %', '✓ auf Kurs', 'Beispieldaten')
     """
     groups: dict[str, list[dict]] = {}
     for ind in indicators:
@@ -416,8 +525,10 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
         groups.setdefault(level, []).append(
             {
                 "Indikator": ind["title"],
-                # A sparkline cannot draw a gap; it shows the years with a value.
+                # A sparkline cannot draw a gap (a missing value breaks it): it shows the years
+                # with a value, and the words beside it name first and last and what is missing.
                 "Verlauf": [v for v in ind["series"] or [] if v is not None],
+                "Verlauf in Worten": sparkline_words(ind["periods"], ind["series"], ind["unit"]),
                 "Aktuell": latest,
                 "Ziel": target,
                 "Status": f"{SYMBOL[level]} {status}",
@@ -432,16 +543,17 @@ def overview_by_level(indicators: list[dict]) -> list[tuple[str, list[dict]]]:
 # other; the status word always says "Umsetzung".
 # The symbols for table cells are the report's (dashboard/report.py): ■ in plan, ◧ partly, □ not.
 IMPLEMENTATION = {
-    vocabulary.UMSETZUNG_ABGESCHLOSSEN: (":material/task_alt:", "blue", "■", "abgeschlossen"),
-    vocabulary.UMSETZUNG_IM_PLAN: (":material/play_circle:", "blue", "■", "im Plan"),
-    vocabulary.UMSETZUNG_TEILWEISE: (":material/rule:", "orange", "◧", "teilweise im Plan"),
-    vocabulary.UMSETZUNG_NICHT: (":material/block:", "red", "□", "nicht im Plan"),
-    vocabulary.UMSETZUNG_KEINE_MELDUNG: (":material/pending:", "gray", "–", "ohne Meldung"),
-    vocabulary.ALLE_GESTRICHEN: (":material/do_not_disturb_on:", "gray", "–", "alle gestrichen"),
-    vocabulary.KEINE_MASSNAHME: (":material/remove:", "gray", "–", "ohne Maßnahme"),
+    vocabulary.UMSETZUNG_ABGESCHLOSSEN: ("task_alt", "blue", "■", "abgeschlossen"),
+    vocabulary.UMSETZUNG_IM_PLAN: ("play_circle", "blue", "■", "im Plan"),
+    vocabulary.UMSETZUNG_TEILWEISE: ("rule", "orange", "◧", "teilweise im Plan"),
+    vocabulary.UMSETZUNG_NICHT: ("block", "red", "□", "nicht im Plan"),
+    vocabulary.UMSETZUNG_KEINE_MELDUNG: ("pending", "gray", "–", "ohne Meldung"),
+    vocabulary.ALLE_GESTRICHEN: ("do_not_disturb_on", "gray", "–", "alle gestrichen"),
+    vocabulary.KEINE_MASSNAHME: ("remove", "gray", "–", "ohne Maßnahme"),
 }
 SAMPLE_SHORT = "Beispiel"
-EXAMPLE_MARK = f":violet-badge[:material/science: {SAMPLE_SHORT}]"
+# Without icon: it stands in lines with catalogue text, which never goes into HTML (see `icon`).
+EXAMPLE_MARK = f":violet-badge[{SAMPLE_SHORT}]"
 # The states a measure owner reports, in their order; a measure without a report has none.
 MEASURE_STATES = vocabulary.MEASURE_STATES
 NO_REPORT = vocabulary.UMSETZUNG_KEINE_MELDUNG
@@ -456,15 +568,15 @@ SMART = {
 
 def implementation_markdown(status: str | None, *, sample: bool = False) -> str:
     """The Umsetzungsstand as an inline badge, marked "Beispiel" where it rests on an invented
-    round; its icons differ from the outcome status' icons.
+    round; its icons differ from the outcome status' icons and are hidden like theirs.
 
-    >>> implementation_markdown("Umsetzung im Plan", sample=True)
-    ':blue-badge[:material/play_circle: Umsetzung im Plan] :violet-badge[:material/science: \
-Beispiel]'
+    >>> implementation_markdown("Umsetzung im Plan", sample=True) == (
+    ...     badge("blue", "play_circle", "Umsetzung im Plan") + " " + EXAMPLE_MARK)
+    True
     """
     status = status or vocabulary.KEINE_MASSNAHME
-    icon, colour, _, _ = IMPLEMENTATION.get(status, IMPLEMENTATION[vocabulary.KEINE_MASSNAHME])
-    text = f":{colour}-badge[{icon} {status}]"
+    name, colour, _, _ = IMPLEMENTATION.get(status, IMPLEMENTATION[vocabulary.KEINE_MASSNAHME])
+    text = badge(colour, name, status)
     return f"{text} {EXAMPLE_MARK}" if sample else text
 
 
@@ -507,7 +619,7 @@ def measure_line(measure: dict) -> str:
     - AG\\* — *keine Meldung*, fällig 2026 (Amt)
     >>> print(measure_line({"title": "AG", "state": "verzögert", "state_round": "2024",
     ...     "due": None, "owner": "Amt", "sample": True, "round_sample": False}))
-    - AG — *verzögert* (Runde 2024) (Amt) :violet-badge[:material/science: Beispiel]
+    - AG — *verzögert* (Runde 2024) (Amt) :violet-badge[Beispiel]
     """
     state = measure["state"] or NO_REPORT
     text = f"- {md(measure['title'])} — *{state}*"

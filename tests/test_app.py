@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import queries, ui
 from etl import load
 from tests import test_chain
 from tests.conftest import ROOT, copy_shipped_data
@@ -42,7 +43,9 @@ def _runs_clean(monkeypatch: pytest.MonkeyPatch, link: Path, page: str) -> AppTe
 
 
 def _text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    return "\n".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [h.value for h in at.html]
+    )
 
 
 def _write_chain(folder: Path, register: str = test_chain.REGISTER) -> Path:
@@ -73,7 +76,7 @@ def test_overview_shows_status_words_and_counts(
     monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
 ) -> None:
     at = _app(monkeypatch, shipped_warehouse)
-    assert [s.value for s in at.subheader][1:7] == [
+    assert [s.value for s in at.header][1:7] == [
         "Bildung",
         "Soziales",
         "Demokratie",
@@ -82,10 +85,12 @@ def test_overview_shows_status_words_and_counts(
         "Stadtverwaltung und interkulturelle Öffnung",
     ]
     text = _text(at)
-    # status as icon + word + colour: a badge with a material icon and the word
-    assert ":gray-badge[:material/help: kein Indikator hinterlegt]" in text
+    # status as icon + word + colour: a badge with an icon and the word
+    assert ui.badge("gray", "help", "kein Indikator hinterlegt") in text
     words = "auf Kurs|mäßiger Fortschritt|Ziel erreicht|deutlicher Fortschritt|unzureichender"
-    assert re.search(rf":(blue|orange|red)-badge\[:material/\w+: ({words})", text)
+    assert re.search(
+        rf':(blue|orange|red)-badge\[<span aria-hidden="true"[^>]*>\w+</span> ({words})', text
+    )
     assert sum(int(m.value.split()[0]) for m in at.metric) == 39  # every goal counted once
 
 
@@ -164,7 +169,7 @@ def test_measures_filter(monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Pat
     assert at.dataframe[0].value["Maßnahme"].tolist() == [
         "Tiny-Houses – Wohnprojekt für junge Menschen"
     ]
-    assert "**1 von 6 Maßnahmen** entsprechen der Auswahl." in _text(at)
+    assert "<strong>1 von 6 Maßnahmen</strong> entsprechen der Auswahl." in _text(at)
 
 
 def test_rebuild_is_shown_on_the_next_view(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -229,7 +234,7 @@ def test_regions_beyond_the_catalogue_are_named(
 
 # --- honest numbers and status (#8) ---------------------------------------------------------------
 
-SAMPLE_MARK = ":violet-badge[:material/science: Beispieldaten]"
+SAMPLE_MARK = ui.SAMPLE_MARK
 
 
 def _status_badges(at: AppTest) -> list[str]:
@@ -240,8 +245,13 @@ def _status_badges(at: AppTest) -> list[str]:
 
 
 def _goal_lines(at: AppTest) -> list[str]:
-    """The Übersicht's goal lines: a status badge, then the goal title as a link."""
-    return [m.value for m in at.main.markdown if "](/handlungsfeld?feld=" in m.value]
+    """The Übersicht's goal lines: a status badge, then the goal title as a link beside it."""
+    lines = [m.value for m in at.main.markdown]
+    return [
+        f"{badge} {link}"
+        for badge, link in itertools.pairwise(lines)
+        if "](/handlungsfeld?feld=" in link and not link.startswith("[Handlungsfeld öffnen]")
+    ]
 
 
 def test_overview_first_line_says_how_many_goals_rest_on_sample_data(
@@ -274,7 +284,12 @@ def test_every_sample_based_badge_on_the_overview_is_marked(
     unassessed = [line for line in lines if line not in assessed]
     assert not any(SAMPLE_MARK in line for line in unassessed)
     # the four fields with an assessed goal carry the mark on their own badge
-    field_badges = [b for b in _status_badges(at) if "](/handlungsfeld?feld=" not in b]
+    shown = [m.value for m in at.main.markdown]
+    field_badges = [
+        badge
+        for badge, after in itertools.pairwise(shown)
+        if badge in _status_badges(at) and after.startswith("[Handlungsfeld öffnen]")
+    ]
     assert len(field_badges) == 6
     assert sum(SAMPLE_MARK in b for b in field_badges) == 3  # Stadtleben, Wirtschaft, Verwaltung
 

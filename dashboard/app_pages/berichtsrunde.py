@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import queries, ui
 
+ui.page_status("Berichtsrunde")
 db = queries.current()
 closed = queries.closed_rounds(db)  # newest first
 st.title("Berichtsrunde")
@@ -24,6 +25,7 @@ choice = st.selectbox(
     ids,
     index=ids.index(wanted),
     format_func=lambda r: f"{r} – {titles[r]}",
+    placeholder="Runde wählen",
 )
 st.query_params["runde"] = choice
 info = closed.filter(closed["round"] == choice).row(0, named=True)
@@ -31,7 +33,7 @@ info = closed.filter(closed["round"] == choice).row(0, named=True)
 upto = list(reversed(ids[ids.index(choice) :]))
 previous = upto[-2] if len(upto) > 1 else None
 
-st.subheader(ui.md(f"Runde {choice}: {info['title']}"))
+st.header(ui.md(f"Runde {choice}: {info['title']}"))
 if info["is_sample"]:
     st.markdown(
         f"{ui.EXAMPLE_MARK} Die Maßnahmen-Meldungen dieser Runde sind erfunden; sie zeigen den "
@@ -66,7 +68,7 @@ st.caption(
 goals = queries.round_goals(db, choice)
 for field in queries.round_fields(db, choice).iter_rows(named=True):
     with st.container(border=True):
-        st.markdown(f"**{ui.md(field['name'])}**")
+        st.subheader(ui.md(field["name"]))  # also the name of the table below
         ui.status_badge(
             field["status"],
             field["level"],
@@ -100,7 +102,7 @@ else:
         st.caption(f"Keine Änderungen gegenüber Runde {previous}.")
     else:
         st.caption(
-            f"Gegenüber Runde {previous}: {ui.count(changes.height, 'Änderung', 'Änderungen')}"
+            f"Gegenüber Runde {previous}: {ui.count(changes.height, 'Änderung', 'Änderungen')}:"
         )
         st.dataframe(
             ui.change_rows(changes.to_dicts(), sample=info["is_sample"]),

@@ -6,13 +6,14 @@ import streamlit as st
 
 from dashboard import queries, ui
 
+ui.page_status("Datenstand")
 db = queries.current()
 town = queries.municipality(db)
 info = queries.build_info(db)
 st.title("Datenstand")
 
 sources = queries.sources(db)
-st.subheader("Quellen")
+st.header("Quellen")
 st.dataframe(
     ui.source_table(sources).to_arrow(),
     hide_index=True,
@@ -33,7 +34,7 @@ if sources.filter(sources["format"] == "staff_report").height:
         "für Arbeit). Summen werden vorher aus allen Daten gebildet."
     )
 
-st.subheader("Berichtsrunden")
+st.header("Berichtsrunden")
 closed = queries.closed_rounds(db)
 if closed.is_empty():
     st.caption(
@@ -41,17 +42,17 @@ if closed.is_empty():
         "Maßnahmenstände einer Runde ein: `python -m etl round close <Runde>`."
     )
 else:
-    st.markdown(f"**Abgeschlossen** ({ui.count(closed.height, 'Runde', 'Runden')})")
+    st.subheader(f"Abgeschlossen ({ui.count(closed.height, 'Runde', 'Runden')})")
     st.dataframe(ui.closed_round_rows(closed.to_dicts()), hide_index=True)
     if closed["is_sample"].any():
         ui.sample_badge()
         st.caption("Runden mit „Beispiel“ beruhen auf erfundenen Meldungen.")
 declared = queries.reporting_rounds(db)
 if declared.height:
-    st.markdown("**Im Katalog angelegt**")
+    st.subheader("Im Katalog angelegt")
     st.dataframe(ui.declared_round_rows(declared.to_dicts()), hide_index=True)
 
-st.subheader("SMART-Prüfung der Ziele")
+st.header("SMART-Prüfung der Ziele")
 st.markdown(
     "Was der Katalog über jedes Ziel sagen kann: "
     + " · ".join(f"**{key}** {ui.md(text)}" for key, text in ui.SMART.items())
@@ -67,7 +68,7 @@ else:
     )
     st.dataframe(ui.smart_table(smart).to_arrow(), hide_index=True)
 
-st.subheader("Letzte Auswertung")
+st.header("Letzte Auswertung")
 st.markdown(
     f"- **Erstellt:** {ui.local_time(info['built_at'])}\n"
     f"- **Programmversion:** {info['code_version']}\n"

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import queries, ui
 from vocabulary import MEASURE_STATE_COLUMNS
 
+ui.page_status("Handlungsfeld")
 db = queries.current()
 region = queries.municipality(db)["region_code"]
 fields = queries.field_progress(db, region)
@@ -16,7 +17,11 @@ wanted = ui.deep_link(
     "feld", list(names), "Ein Handlungsfeld „{}“ gibt es nicht; gezeigt wird das erste."
 )
 choice = st.selectbox(
-    "Handlungsfeld", list(names), index=list(names).index(wanted), format_func=names.get
+    "Handlungsfeld",
+    list(names),
+    index=list(names).index(wanted),
+    format_func=names.get,
+    placeholder="Handlungsfeld wählen",
 )
 st.query_params["feld"] = choice
 
@@ -36,7 +41,7 @@ measures = queries.measures(db)
 for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
     with st.container(border=True):
         st.markdown(
-            f"#### {ui.md(goal['title'])}" + (f" {ui.EXAMPLE_MARK}" if goal["sample"] else "")
+            f"## {ui.md(goal['title'])}" + (f" {ui.EXAMPLE_MARK}" if goal["sample"] else "")
         )
         ui.status_badge(
             goal["status"],
@@ -56,11 +61,13 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
             st.markdown(f"*{ui.WEDER_NOCH[0].upper()}{ui.WEDER_NOCH[1:]}.*")
             continue
         # The second kind of status, from the measures: its own line, label and icons.
+        # HTML for the badge's hidden icon; the line holds our own words only.
         st.markdown(
             "**Umsetzungsstand:** "
             + ui.implementation_markdown(
                 goal["implementation_status"], sample=goal["implementation_is_sample"]
-            )
+            ),
+            unsafe_allow_html=True,
         )
         if goal["implementation_reason"] != goal["implementation_status"]:
             st.caption(ui.md(goal["implementation_reason"]))
@@ -68,6 +75,7 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
         if own.is_empty():
             st.markdown("*Für dieses Ziel ist noch kein Indikator hinterlegt.*")
         else:
+            st.subheader("Indikatoren")  # the name of the tables below
             if own["uses_sample"].any():
                 ui.sample_badge()
             # One table per status level, so that each sparkline takes its status colour.
@@ -84,19 +92,23 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                         "Verlauf": st.column_config.LineChartColumn(
                             "Verlauf", width=70, color=colour
                         ),
+                        "Verlauf in Worten": st.column_config.TextColumn(
+                            "Verlauf in Worten", width=200
+                        ),
                         "Aktuell": st.column_config.TextColumn("Aktuell", width=120),
                         "Ziel": st.column_config.TextColumn("Ziel", width=150),
                         "Status": st.column_config.TextColumn("Status", width=160),
                         "Daten": st.column_config.TextColumn("Daten", width=115),
                     },
                 )
-            for ind in own.iter_rows(named=True):
-                st.page_link(
-                    "app_pages/indikator.py",
-                    label=ui.md(f"{ind['title']} – Zeitreihe, Vergleich und Quelle"),
-                    icon=":material/show_chart:",
-                    query_params={"indikator": ind["id"]},
+            # Markdown links, not st.page_link: that cuts a long label instead of wrapping it.
+            st.markdown(
+                "\n".join(
+                    f"- [{ui.md(ind['title'])} – Zeitreihe, Vergleich und Quelle]"
+                    f"({ui.page_url('indikator', indikator=ind['id'])})"
+                    for ind in own.iter_rows(named=True)
                 )
+            )
         own_measures = measures.filter(measures["goal_id"] == goal["id"])
         if not own_measures.is_empty():
             by_state = {s: goal[MEASURE_STATE_COLUMNS[s]] for s in ui.MEASURE_STATES}

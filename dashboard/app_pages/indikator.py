@@ -11,6 +11,7 @@ from dashboard import charts, exports, queries, ui
 
 
 def main() -> None:
+    ui.page_status("Indikator")
     db = queries.current()
     town = queries.municipality(db)
     meta = indicator_choice(queries.indicators(db, town["region_code"]))
@@ -39,7 +40,13 @@ def indicator_choice(indicators: pl.DataFrame) -> dict:
     wanted = ui.deep_link(
         "indikator", ids, "Einen Indikator „{}“ gibt es nicht; gezeigt wird der erste."
     )
-    choice = st.selectbox("Indikator", ids, index=ids.index(wanted), format_func=label.get)
+    choice = st.selectbox(
+        "Indikator",
+        ids,
+        index=ids.index(wanted),
+        format_func=label.get,
+        placeholder="Indikator wählen",
+    )
     st.query_params["indikator"] = choice
     return indicators.filter(indicators["id"] == choice).row(0, named=True)
 
@@ -139,12 +146,13 @@ def regions(meta: dict, compared: pl.DataFrame, progress: pl.DataFrame) -> None:
         + (f" als Index, {base_year} = 100" if as_index else ""),
         key="regions",
     )
+    st.caption("Status und neuester Wert je Region:")  # the table's name
     st.dataframe(ui.region_rows(progress.to_dicts(), unit), hide_index=True)
 
 
 def values_table(db: str, meta: dict) -> None:
     """The values with each series' own figure, and the downloads that cite their sources."""
-    st.subheader("Die Werte")
+    st.header("Die Werte")
     if meta["uses_sample"]:
         ui.sample_badge()
     screen, download = ui.values_tables(
@@ -175,8 +183,9 @@ def values_table(db: str, meta: dict) -> None:
 
 def definition_and_source(db: str, meta: dict) -> None:
     """What the indicator measures and how, and its sources."""
-    st.subheader("Definition und Quelle")
+    st.header("Definition und Quelle")
     st.markdown(ui.definition(meta))
+    st.caption("Quellen:")  # the table's name
     st.dataframe(
         ui.source_table(queries.sources(db, meta["id"]), files=False).to_arrow(),
         hide_index=True,

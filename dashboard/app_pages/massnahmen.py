@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import queries, ui
 
+ui.page_status("Maßnahmen")
 db = queries.current()
 region = queries.municipality(db)["region_code"]
 st.title("Maßnahmen")
@@ -27,9 +28,13 @@ chosen_states = columns[2].multiselect(
     "Stand (neueste Meldung)", [*ui.MEASURE_STATES, ui.NO_REPORT], placeholder="alle"
 )
 shown = queries.filtered_measures(db, region, chosen_fields, chosen_owners, chosen_states)
-st.markdown(
-    f"**{shown.height} von {ui.count(every.height, 'Maßnahme', 'Maßnahmen')}**"
-    + ("" if shown.height == every.height else " entsprechen der Auswahl.")
+# A live region, so that a screen reader says the new count when a filter changes (no focus
+# moves); its text is numbers and our own words, escaped in ui.live_html.
+st.html(
+    ui.live_html(
+        f"{shown.height} von {ui.count(every.height, 'Maßnahme', 'Maßnahmen')}",
+        "" if shown.height == every.height else " entsprechen der Auswahl.",
+    )
 )
 table, round_columns = ui.measure_table(
     shown.to_dicts(), queries.measure_reports(db), rounds.to_dicts()

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, ui
 
+ui.page_status("Methodik")
 db = queries.current()
 text = queries.document(db, "progress")
 if text is None:

@@ -13,6 +13,7 @@ dates = queries.data_dates(db, region)
 goals = queries.goal_progress(db, region)
 fields = queries.field_progress(db, region)
 
+ui.page_status("Übersicht")
 st.title("Übersicht")
 assessed = goals.filter(goals["assessed"] > 0)
 on_sample = assessed.filter(assessed["on_sample"])  # invented goals count as Beispieldaten
@@ -23,11 +24,13 @@ st.caption(
     + f" · neuester Quellenstand {ui.date(dates['newest_retrieved'])}"
 )
 
-st.subheader("Alle Ziele auf einen Blick")
+st.header("Alle Ziele auf einen Blick")
 columns = st.columns(len(ui.LEVELS))
 for column, (level, (icon, _, word)) in zip(columns, ui.LEVELS.items(), strict=True):
     at_level = goals.filter(goals["level"] == level)
-    column.metric(f"{icon} {word}", ui.count(at_level.height, "Ziel", "Ziele"))
+    # The label above the metric, its icon hidden from screen readers (our own words only).
+    column.markdown(f"{ui.icon(icon)} {word}", unsafe_allow_html=True)
+    column.metric(word, ui.count(at_level.height, "Ziel", "Ziele"), label_visibility="collapsed")
     if level != "offen":
         column.caption(f"davon {at_level['on_sample'].sum()} auf Beispieldaten")
 st.caption(
@@ -39,7 +42,7 @@ st.caption(
 for field in fields.iter_rows(named=True):
     with st.container(border=True):
         head, link = st.columns([3, 1])
-        head.subheader(ui.md(field["name"]))
+        head.header(ui.md(field["name"]))
         with head:
             ui.status_badge(
                 field["status"],
@@ -49,12 +52,8 @@ for field in fields.iter_rows(named=True):
             )
         with head:
             ui.reason_caption(field["status"], field["reason"])
-        link.page_link(
-            "app_pages/handlungsfeld.py",
-            label="Handlungsfeld öffnen",
-            icon=":material/arrow_forward:",
-            query_params={"feld": field["id"]},
-        )
+        # A Markdown link, not st.page_link: that cuts its label where the column is narrow.
+        link.markdown(f"[Handlungsfeld öffnen]({ui.page_url('handlungsfeld', feld=field['id'])})")
         own = goals.filter(goals["field_id"] == field["id"])
         st.caption(ui.status_counts(own["status"].to_list(), "Ziel", "Ziele"))
         # The Umsetzungsstand beside it, as its own count: outcome and implementation never mix.
@@ -62,22 +61,22 @@ for field in fields.iter_rows(named=True):
         where = f" (Runde {', '.join(rounds)})" if rounds else ""
         marked = f" {ui.EXAMPLE_MARK}" if own["implementation_is_sample"].any() else ""
         st.caption(
-            ":material/construction: "
-            + ui.md(ui.implementation_counts(own["implementation_status"].to_list()) + where)
-            + marked
+            ui.md(ui.implementation_counts(own["implementation_status"].to_list()) + where) + marked
         )
         for goal in own.iter_rows(named=True):
-            link = f"/handlungsfeld?feld={field['id']}"
-            badge = ui.status_markdown(
-                goal["status"],
-                goal["level"],
-                sample=goal["uses_sample"],
-                data_until=goal["data_until"],
-            )
+            link = ui.page_url("handlungsfeld", feld=field["id"])
             invented = f" {ui.EXAMPLE_MARK}" if goal["sample"] else ""
-            st.markdown(f"{badge} [{ui.md(goal['title'])}]({link}){invented}")
+            # The badge (HTML for its hidden icon, our words only) apart from the goal's title.
+            with st.container(horizontal=True, gap="small"):
+                ui.status_badge(
+                    goal["status"],
+                    goal["level"],
+                    sample=goal["uses_sample"],
+                    data_until=goal["data_until"],
+                )
+                st.markdown(f"[{ui.md(goal['title'])}]({link}){invented}")
 
-st.subheader("Was hat sich seit der letzten Auswertung geändert?")
+st.header("Was hat sich seit der letzten Auswertung geändert?")
 changes = queries.changes(db)
 if info["previous_built_at"] is None:
     st.caption("Dies ist die erste Auswertung; es gibt noch nichts zu vergleichen.")
