@@ -15,7 +15,7 @@ import polars as pl
 
 # Okabe–Ito's hues; orange, reddish purple, yellow and sky blue (2.3:1 and less on white) are
 # darkened to ≥ 3:1, sky blue, which darkened is the first blue again, gives way to slate.
-OKABE_ITO = ["#0072B2", "#A65F00", "#009E73", "#AD4F8A", "#D55E00", "#7F6F00", "#000000", "#5C5C99"]
+OKABE_ITO = ["#0072B2", "#A65F00", "#009E73", "#AD4F8A", "#5C5C99", "#D55E00", "#7F6F00", "#000000"]
 SEX_COLOURS = {"insgesamt": "#0072B2", "weiblich": "#A65F00", "männlich": "#AD4F8A"}
 # The total is often the mean of the two sexes and lies on one of them: it is drawn first and
 # wide with filled markers, the sexes thin on top of it with open markers it shows through.
