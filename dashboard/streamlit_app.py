@@ -20,7 +20,7 @@ import pyarrow  # noqa: F401
 import streamlit as st
 import xlsxwriter  # noqa: F401
 
-from dashboard import charts, exports, queries, ui  # noqa: F401  (the pages' own modules)
+from dashboard import a11y, charts, exports, queries, ui  # noqa: F401  (the pages' own modules)
 
 st.set_page_config(page_title="WIR-Monitor", page_icon=":material/monitoring:", layout="wide")
 
@@ -68,6 +68,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+a11y.document(page.title)
 try:
     db = queries.current()
 except queries.NoWarehouse as exc:

@@ -1,7 +1,8 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright against `streamlit run`.
 
 `make test` installs Chromium (apt) and the Playwright package; without a Chromium on the
-machine these tests skip and say why. Screenshots go to tests/e2e/artifacts/ (git-ignored).
+machine these tests skip and say why (conftest.py). Screenshots go to tests/e2e/artifacts/
+(git-ignored).
 """
 
 from __future__ import annotations
@@ -9,18 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.e2e.conftest import NO_CHROMIUM
+
 pytestmark = pytest.mark.e2e
-playwright = pytest.importorskip(
-    "playwright.sync_api", reason="the Playwright package is not installed"
-)
 ARTIFACTS = Path(__file__).parent / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 HEADINGS = {
     "": "Übersicht",
     "handlungsfeld?feld=wirtschaft": "Wirtschaft",
@@ -34,70 +33,31 @@ HEADINGS = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(shipped_warehouse: Path) -> Iterator[str]:
-    from benchmarks import load
-
-    with load.serve(shipped_warehouse) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-def _open(page: object, url: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("h1", timeout=30_000)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=stSkeleton]')"
-        " && !document.querySelector('[data-testid=stStatusWidget]')",
-        timeout=30_000,
-    )
-
-
 @pytest.mark.parametrize(
     "path", list(HEADINGS), ids=[p.split("?")[0] or "uebersicht" for p in HEADINGS]
 )
-def test_page_renders(server: str, browser: object, path: str) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        _open(page, f"{server}/{path}")
-        assert HEADINGS[path] in page.locator("h1").all_inner_texts()
-        assert page.locator("[data-testid=stException]").count() == 0
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(
-            path=ARTIFACTS / f"{path.split('?')[0] or 'uebersicht'}.png", full_page=True
-        )
-    finally:
-        page.close()
+def test_page_renders(visit: Callable[..., object], path: str) -> None:
+    page = visit(path)
+    assert HEADINGS[path] in page.locator("h1").all_inner_texts()
+    assert page.locator("[data-testid=stException]").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{path.split('?')[0] or 'uebersicht'}.png", full_page=True)
 
 
 def test_click_from_overview_to_indicator_and_download_csv(
-    server: str, browser: object, shipped_warehouse: Path, tmp_path: Path
+    visit: Callable[..., object], shipped_warehouse: Path, tmp_path: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        _open(page, server)
-        # Übersicht → Handlungsfeld Wirtschaft → an indicator, by clicking as a user would
-        page.locator("a[href*='feld=wirtschaft']", has_text="Handlungsfeld öffnen").click()
-        page.wait_for_selector("h1:has-text('Wirtschaft')", timeout=30_000)
-        page.locator("a[href*='indikator=wirtschaft.auszubildende_auslaendisch_anteil']").click()
-        page.wait_for_selector("h1:has-text('Anteil ausländischer Auszubildender')", timeout=30_000)
-        assert "indikator=wirtschaft.auszubildende_auslaendisch_anteil" in page.url
-        with page.expect_download() as info:
-            page.get_by_text("CSV herunterladen").click()
-        target = tmp_path / "download.csv"
-        info.value.save_as(target)
-    finally:
-        page.close()
+    page = visit("")
+    # Übersicht → Handlungsfeld Wirtschaft → an indicator, by clicking as a user would
+    page.locator("a[href*='feld=wirtschaft']", has_text="Handlungsfeld öffnen").click()
+    page.wait_for_selector("h1:has-text('Wirtschaft')", timeout=30_000)
+    page.locator("a[href*='indikator=wirtschaft.auszubildende_auslaendisch_anteil']").click()
+    page.wait_for_selector("h1:has-text('Anteil ausländischer Auszubildender')", timeout=30_000)
+    assert "indikator=wirtschaft.auszubildende_auslaendisch_anteil" in page.url
+    with page.expect_download() as info:
+        page.get_by_text("CSV herunterladen").click()
+    target = tmp_path / "download.csv"
+    info.value.save_as(target)
     # The citation block first (title, unit, source, licence, sample), an empty line, the table.
     head, _, table = target.read_text("utf-8-sig").partition("\n\n")
     citation = dict(csv.reader(io.StringIO(head), delimiter=";"))
@@ -137,7 +97,7 @@ def test_six_first_views_of_a_fresh_server_show_no_error(shipped_warehouse: Path
     """A freshly started server, six people opening the Indikator page at the same moment: every
     session gets its page (no half-imported module, no error sentence)."""
     if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
+        pytest.skip(NO_CHROMIUM)
     from benchmarks import load
 
     with load.serve(shipped_warehouse) as url:
@@ -149,7 +109,7 @@ def test_sessions_while_the_warehouse_is_rebuilt_see_no_error() -> None:
     """A short `make loadtest`: three sessions click through pages and deep links for 15 s while
     `etl run` publishes two new versions; no view shows an error or times out."""
     if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it with apt)")
+        pytest.skip(NO_CHROMIUM)
     from benchmarks import load
 
     figures = load.run(sessions=3, seconds=15, rebuilds=2)
