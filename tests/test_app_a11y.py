@@ -1,6 +1,6 @@
 """Accessibility (#13) of what the pages put on screen, under AppTest: headings in order, tables
 named, status icons hidden from screen readers, sparklines in words, status messages in live
-regions, no clipped link labels, the Beispieldaten explanation reachable by keyboard."""
+regions, the Beispieldaten explanation reachable by keyboard."""
 
 from __future__ import annotations
 
@@ -81,26 +81,18 @@ def test_no_material_icon_is_read_out_and_every_page_says_it_opened(
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_links_wrap_and_the_sample_explanation_opens_by_keyboard(
+def test_the_sample_explanation_opens_by_keyboard(
     monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path, page: str
 ) -> None:
     at = _page(monkeypatch, shipped_warehouse, page)
-    # st.page_link cuts a long label; Markdown links wrap
-    assert not at.get("page_link")
     # st.badge's help is a tooltip for the mouse only; the explanation sits in a popover
     assert not [m for m in at.markdown if m.proto.help and "Erfundene Zahlen" in m.proto.help]
 
 
-def test_field_page_links_each_indicator_and_says_each_sparkline_in_words(
+def test_field_page_says_each_sparkline_in_words(
     monkeypatch: pytest.MonkeyPatch, shipped_warehouse: Path
 ) -> None:
     at = _page(monkeypatch, shipped_warehouse, "app_pages/handlungsfeld.py")
-    links = [m.value for m in at.main.markdown if "](/indikator?indikator=" in m.value]
-    assert (
-        "- [Anteil der Neueinstellungen mit Migrationshintergrund – Zeitreihe, Vergleich "
-        "und Quelle](/indikator?indikator=verwaltung.neueinstellungen_mh_anteil)"
-        in ("\n".join(links).splitlines())
-    )
     rows = [r for table in at.main.dataframe for r in table.value.to_dict("records")]
     assert rows
     for row in rows:

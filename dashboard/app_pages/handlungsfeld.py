@@ -101,14 +101,13 @@ for goal in goals.filter(goals["field_id"] == choice).iter_rows(named=True):
                         "Daten": st.column_config.TextColumn("Daten", width=115),
                     },
                 )
-            # Markdown links, not st.page_link: that cuts a long label instead of wrapping it.
-            st.markdown(
-                "\n".join(
-                    f"- [{ui.md(ind['title'])} – Zeitreihe, Vergleich und Quelle]"
-                    f"({ui.page_url('indikator', indikator=ind['id'])})"
-                    for ind in own.iter_rows(named=True)
+            for ind in own.iter_rows(named=True):
+                st.page_link(
+                    "app_pages/indikator.py",
+                    label=ui.md(f"{ind['title']} – Zeitreihe, Vergleich und Quelle"),
+                    icon=":material/show_chart:",
+                    query_params={"indikator": ind["id"]},
                 )
-            )
         own_measures = measures.filter(measures["goal_id"] == goal["id"])
         if not own_measures.is_empty():
             by_state = {s: goal[MEASURE_STATE_COLUMNS[s]] for s in ui.MEASURE_STATES}

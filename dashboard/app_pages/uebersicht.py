@@ -52,8 +52,12 @@ for field in fields.iter_rows(named=True):
             )
         with head:
             ui.reason_caption(field["status"], field["reason"])
-        # A Markdown link, not st.page_link: that cuts its label where the column is narrow.
-        link.markdown(f"[Handlungsfeld öffnen]({ui.page_url('handlungsfeld', feld=field['id'])})")
+        link.page_link(
+            "app_pages/handlungsfeld.py",
+            label="Handlungsfeld öffnen",
+            icon=":material/arrow_forward:",
+            query_params={"feld": field["id"]},
+        )
         own = goals.filter(goals["field_id"] == field["id"])
         st.caption(ui.status_counts(own["status"].to_list(), "Ziel", "Ziele"))
         # The Umsetzungsstand beside it, as its own count: outcome and implementation never mix.
