@@ -4,7 +4,7 @@ state."""
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import a11y, queries, ui
 from vocabulary import MEASURE_STATE_COLUMNS
 
 ui.page_status("Handlungsfeld")
@@ -26,6 +26,7 @@ choice = st.selectbox(
 st.query_params["feld"] = choice
 
 field = fields.filter(fields["id"] == choice).row(0, named=True)
+a11y.page_title(field["name"], "Handlungsfeld")
 st.title(ui.md(field["name"]))
 ui.status_badge(
     field["status"], field["level"], sample=field["uses_sample"], data_until=field["data_until"]

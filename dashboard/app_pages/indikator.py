@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 import vocabulary
-from dashboard import charts, exports, queries, ui
+from dashboard import a11y, charts, exports, queries, ui
 
 
 def main() -> None:
@@ -53,6 +53,7 @@ def indicator_choice(indicators: pl.DataFrame) -> dict:
 
 def heading(meta: dict) -> None:
     """Title, goal and field, the status with its reason, and whether the target is assumed."""
+    a11y.page_title(meta["title"], "Indikator")
     st.title(ui.md(meta["title"]))
     st.caption(ui.md(f"Ziel: {meta['goal_title']} · Handlungsfeld {meta['field_name']}"))
     ui.status_badge(

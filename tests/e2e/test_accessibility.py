@@ -72,22 +72,7 @@ FOCUS_JS = """() => {
 }"""
 
 
-# The pages that name what they show in the title call a11y.page_title once they know it.
-PAGE_CALLS = {
-    "handlungsfeld": 'handlungsfeld.py: a11y.page_title(field["name"], "Handlungsfeld")',
-    "indikator": 'indikator.py: a11y.page_title(meta["title"], "Indikator")',
-}
-
-
-def _titled(path: str) -> object:
-    call = PAGE_CALLS.get(path.split("?")[0])
-    if call is None:
-        return path
-    reason = f"the page does not name what it shows in its title yet: {call}"
-    return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason=reason))
-
-
-@pytest.mark.parametrize("path", [_titled(p) for p in PAGES], ids=IDS)
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
 def test_page_is_german_and_titled(visit: Callable[..., object], path: str) -> None:
     page = visit(path)
     expect(page.locator("html")).to_have_attribute("lang", "de")
