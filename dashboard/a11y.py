@@ -21,7 +21,13 @@ _LANG = "<script>document.documentElement.lang = 'de';</script>"
 # 1.4.3). Sidebar page links and st.page_link show no focus at all when tabbed to, buttons a
 # half-transparent ring of 1.9:1; every focused control gets a solid outline of 6.4:1 on white
 # (WCAG 2.4.7, 1.4.11). A select box shows it on its frame, not on the text field inside.
+# st.page_link keeps its label on one line and cuts it with "…" (at 640 px "… – Zeitreih"); the
+# label wraps instead (WCAG 1.4.10, 1.4.4).
 _STYLE = """<style>
+[data-testid="stPageLink-NavLink"] { height: auto; }
+[data-testid="stPageLink-NavLink"] :is(span, div, p) {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
 [data-testid="stCaptionContainer"] { opacity: 1; color: #595959; }
 :focus-visible { outline: 3px solid #0b57d0 !important; outline-offset: 2px; }
 input[role="combobox"]:focus-visible { outline: none !important; }

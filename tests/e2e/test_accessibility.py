@@ -195,3 +195,19 @@ def contrast(front: tuple[float, ...], back: tuple[float, ...]) -> float:
 
     light, dark = sorted([luminance(blended), luminance(back)], reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+CLIPPED_JS = """() => [...document.querySelectorAll('[data-testid=stPageLink] *')]
+  .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.closest('[data-testid=stPageLink]').innerText.trim())"""
+
+
+@pytest.mark.parametrize("path", ["", FIELD], ids=["uebersicht", "handlungsfeld"])
+def test_page_link_labels_wrap_at_640_px_and_are_never_cut(
+    visit: Callable[..., object], path: str
+) -> None:
+    """WCAG 1.4.10 and 1.4.4: st.page_link cuts its label with "…" ("… – Zeitreih" at 640 px);
+    dashboard/a11y.py lets it wrap. The field page's indicator links are the longest."""
+    page = visit(path, width=640)
+    assert page.locator("[data-testid=stPageLink]").count() > 0
+    assert page.evaluate(CLIPPED_JS) == []
