@@ -56,12 +56,18 @@ def wrapped(title: str, width: int = TITLE_WIDTH) -> str:
     return "<br>".join(plain(line) for line in textwrap.wrap(title, width) or [""])
 
 
+# Axis labels, axis titles and the subtitle: Streamlit's chart theme draws them in a grey of
+# 3.7:1 on white; text needs 4.5:1 (WCAG 1.4.3). This grey has 10:1.
+TEXT = "#404040"
+
+
 def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
     subtitle = f"Einheit: {plain(unit)}" + (f" · {SAMPLE_NOTE}" if sample else "")
     text = wrapped(title)
     extra = 24 * text.count("<br>")  # room for each further line of the title
     fig.update_layout(
-        title={"text": text, "subtitle": {"text": subtitle}},
+        title={"text": text, "subtitle": {"text": subtitle, "font": {"color": TEXT}}},
+        font={"color": TEXT},
         separators=",.",
         colorway=OKABE_ITO,
         # No named template: Streamlit's chart theme styles the figure, and copying a Plotly
@@ -71,10 +77,16 @@ def _layout(fig: go.Figure, title: str, unit: str, sample: bool) -> go.Figure:
         legend={"orientation": "h", "y": -0.18},
         hovermode="x unified",
     )
-    fig.update_xaxes(title_text="Jahr", dtick=1, tickformat="d")
+    fig.update_xaxes(
+        title_text="Jahr", dtick=1, tickformat="d", tickfont_color=TEXT, title_font_color=TEXT
+    )
     # Whole numbers with a thousands point (12.500), never the English SI "12,5k".
     fig.update_yaxes(
-        title_text=plain(unit), rangemode="tozero" if unit == "%" else "normal", tickformat=",~f"
+        title_text=plain(unit),
+        rangemode="tozero" if unit == "%" else "normal",
+        tickformat=",~f",
+        tickfont_color=TEXT,
+        title_font_color=TEXT,
     )
     return fig
 

@@ -159,3 +159,21 @@ def test_every_chart_keeps_its_title_unit_and_axis_titles() -> None:
         assert fig.layout.title.subtitle.text.startswith("Einheit: ")
         assert fig.layout.xaxis.title.text == "Jahr"
         assert fig.layout.yaxis.title.text
+
+
+@pytest.mark.parametrize("figure", range(len(_figures())))
+def test_the_text_of_every_chart_stands_out_4_5_to_1(figure: int) -> None:
+    """Axis labels, axis titles and the subtitle ("Einheit: % · Beispieldaten …") are text:
+    Streamlit's theme draws them at 3.7:1, so the figure sets its own colour (WCAG 1.4.3)."""
+    fig = _figures()[figure]
+    layout = fig.layout
+    colours = {
+        "font": layout.font.color,
+        "subtitle": layout.title.subtitle.font.color,
+        "x ticks": layout.xaxis.tickfont.color,
+        "x title": layout.xaxis.title.font.color,
+        "y ticks": layout.yaxis.tickfont.color,
+        "y title": layout.yaxis.title.font.color,
+    }
+    assert None not in colours.values(), colours
+    assert {k: c for k, c in colours.items() if contrast(c) < 4.5} == {}
