@@ -22,8 +22,10 @@ _LANG = "<script>document.documentElement.lang = 'de';</script>"
 # half-transparent ring of 1.9:1; every focused control gets a solid outline of 6.4:1 on white
 # (WCAG 2.4.7, 1.4.11). A select box shows it on its frame, not on the text field inside.
 # st.page_link keeps its label on one line and cuts it with "…" (at 640 px "… – Zeitreih"); the
-# label wraps instead (WCAG 1.4.10, 1.4.4).
+# label wraps instead (WCAG 1.4.10, 1.4.4). The anchor beside every heading, an English "Link to
+# heading" that is also one more Tab stop per heading, goes (WCAG 3.1.2); nobody links to them.
 _STYLE = """<style>
+[data-testid="stHeaderActionElements"] { display: none; }
 [data-testid="stPageLink-NavLink"] { height: auto; }
 [data-testid="stPageLink-NavLink"] :is(span, div, p) {
   white-space: normal; overflow: visible; text-overflow: clip;

@@ -211,3 +211,14 @@ def test_page_link_labels_wrap_at_640_px_and_are_never_cut(
     page = visit(path, width=640)
     assert page.locator("[data-testid=stPageLink]").count() > 0
     assert page.evaluate(CLIPPED_JS) == []
+
+
+@pytest.mark.parametrize("path", ["", INDICATOR], ids=["uebersicht", "indikator"])
+def test_no_english_link_to_heading_beside_the_headings(
+    visit: Callable[..., object], path: str
+) -> None:
+    """Streamlit puts an anchor labelled "Link to heading" beside every heading: English words
+    for a screen reader and a Tab stop each (WCAG 3.1.2); dashboard/a11y.py hides them."""
+    page = visit(path)
+    assert page.locator("h1, h2").count() > 1
+    assert page.get_by_label("Link to heading").filter(visible=True).count() == 0
